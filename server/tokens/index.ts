@@ -1,0 +1,6 @@
+export { createTokenService } from './token-service.js';
+export type { SigningKey, TokenClaims, IssuedToken, TokenService, TokenServiceOptions } from './token-service.js';
+export { createTokenVersionCache, DEFAULT_REVOCATION_CHANNEL } from './version-cache.js';
+export type { TokenVersionCache, TokenVersionCacheOptions } from './version-cache.js';
+export { tokenFromHeaders } from './bearer.js';
+export { authenticate } from './authenticate.js';

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { createTokenVersionCache } from './version-cache.js';
+
+// Stands in for the users projection: the current token version per user, with a count of
+// how often it was asked.
+function versionsTable(initial: Record<string, number>) {
+  const rows = new Map(Object.entries(initial));
+  const table = {
+    reads: 0,
+    set: (userId: string, version: number) => rows.set(userId, version),
+    erase: (userId: string) => rows.delete(userId),
+    loadVersion: async (userId: string) => {
+      table.reads++;
+      return rows.get(userId) ?? null;
+    },
+  };
+  return table;
+}
+
+function fakeClock() {
+  let now = 1_000_000;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('token version cache', () => {
+  it('answers from memory within the TTL: one read for many requests', async () => {
+    const table = versionsTable({ u1: 0 });
+    const cache = createTokenVersionCache({ loadVersion: table.loadVersion, ttlMs: 5_000, clock: fakeClock().now });
+    for (let i = 0; i < 50; i++) expect(await cache.isCurrent('u1', 0)).toBe(true);
+    expect(table.reads).toBe(1);
+  });
+
+  it('sees a revocation made elsewhere within the staleness bound, not before', async () => {
+    const table = versionsTable({ u1: 0 });
+    const clock = fakeClock();
+    const cache = createTokenVersionCache({ loadVersion: table.loadVersion, ttlMs: 5_000, clock: clock.now });
+    expect(await cache.isCurrent('u1', 0)).toBe(true);
+    table.set('u1', 1); // "logout everywhere" committed by another process
+    clock.advance(4_999);
+    expect(await cache.isCurrent('u1', 0)).toBe(true);
+    clock.advance(1);
+    expect(await cache.isCurrent('u1', 0)).toBe(false);
+    expect(await cache.isCurrent('u1', 1)).toBe(true);
+  });
+
+  it('forgets at once on invalidate', async () => {
+    const table = versionsTable({ u1: 0 });
+    const cache = createTokenVersionCache({ loadVersion: table.loadVersion, ttlMs: 60_000, clock: fakeClock().now });
+    expect(await cache.isCurrent('u1', 0)).toBe(true);
+    table.set('u1', 1);
+    await cache.invalidate('u1');
+    expect(await cache.isCurrent('u1', 0)).toBe(false);
+  });
+
+  it('reloads instead of rejecting a newer token issued by another process', async () => {
+    const table = versionsTable({ u1: 0 });
+    const cache = createTokenVersionCache({ loadVersion: table.loadVersion, ttlMs: 60_000, clock: fakeClock().now });
+    expect(await cache.isCurrent('u1', 0)).toBe(true);
+    table.set('u1', 1);
+    expect(await cache.isCurrent('u1', 1)).toBe(true);
+    expect(await cache.isCurrent('u1', 0)).toBe(false);
+  });
+
+  it('rejects every token of an erased user', async () => {
+    const table = versionsTable({});
+    const cache = createTokenVersionCache({ loadVersion: table.loadVersion, ttlMs: 60_000, clock: fakeClock().now });
+    expect(await cache.isCurrent('gone', 0)).toBe(false);
+    expect(await cache.isCurrent('gone', 0)).toBe(false);
+    expect(table.reads).toBe(1);
+  });
+
+  it('shares one read between concurrent requests for a user', async () => {
+    const table = versionsTable({ u1: 2 });
+    const cache = createTokenVersionCache({ loadVersion: table.loadVersion, ttlMs: 60_000 });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => cache.isCurrent('u1', 2)));
+    expect(answers.every(Boolean)).toBe(true);
+    expect(table.reads).toBe(1);
+  });
+
+  it('does not cache a version read before a concurrent invalidation', async () => {
+    let release!: (version: number) => void;
+    let reads = 0;
+    const cache = createTokenVersionCache({
+      ttlMs: 60_000,
+      loadVersion: async () => {
+        reads++;
+        return reads === 1 ? new Promise<number>((resolve) => (release = resolve)) : 1;
+      },
+    });
+    const pending = cache.isCurrent('u1', 0);
+    await cache.invalidate('u1'); // the revocation lands while the read of version 0 is in flight
+    release(0);
+    await pending;
+    expect(await cache.isCurrent('u1', 0)).toBe(false);
+    expect(reads).toBe(2);
+  });
+
+  it('keeps at most maxEntries users, evicting the least recently used', async () => {
+    const table = versionsTable({ a: 0, b: 0, c: 0 });
+    const cache = createTokenVersionCache({ loadVersion: table.loadVersion, ttlMs: 60_000, maxEntries: 2 });
+    await cache.isCurrent('a', 0);
+    await cache.isCurrent('b', 0);
+    await cache.isCurrent('a', 0); // a is now more recent than b
+    await cache.isCurrent('c', 0); // evicts b
+    expect(table.reads).toBe(3);
+    await cache.isCurrent('a', 0);
+    expect(table.reads).toBe(3);
+    await cache.isCurrent('b', 0);
+    expect(table.reads).toBe(4);
+  });
+
+  it('passes a failed read to the caller and retries it next time', async () => {
+    let fail = true;
+    const cache = createTokenVersionCache({
+      ttlMs: 60_000,
+      loadVersion: async () => {
+        if (fail) throw new Error('database down');
+        return 0;
+      },
+    });
+    await expect(cache.isCurrent('u1', 0)).rejects.toThrow('database down');
+    fail = false;
+    expect(await cache.isCurrent('u1', 0)).toBe(true);
+  });
+});

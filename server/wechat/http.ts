@@ -1,0 +1,98 @@
+// One call to WeChat's server API over node's fetch, with a timeout, turned into either the
+// parsed JSON answer or a typed WeChatError. The URL carries the app secret or the access
+// token in its query, so it is never logged and never put into an error.
+
+import { weChatErrorFor, weChatTimeout, weChatUnavailable, type WeChatApi } from './errcodes.js';
+
+export interface WeChatLogger {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface WeChatRequest {
+  api: WeChatApi;
+  appId: string;
+  method: 'GET' | 'POST';
+  path: string;
+  query: Record<string, string>;
+  body?: unknown;
+  /** errcodes that are answers rather than failures (87009 "invalid signature" for checksession). */
+  expectedErrcodes?: readonly number[];
+}
+
+export type WeChatAnswer = Record<string, unknown>;
+
+export interface WeChatHttpOptions {
+  apiBase: string;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  logger: WeChatLogger;
+  clock: () => number;
+}
+
+export type CallWeChat = (request: WeChatRequest) => Promise<WeChatAnswer>;
+
+function errcodeOf(answer: WeChatAnswer): number {
+  const value = answer['errcode'];
+  const errcode = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof errcode === 'number' && Number.isFinite(errcode) ? errcode : 0;
+}
+
+function isTimeout(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || (error instanceof Error && error.name === 'TimeoutError');
+}
+
+export function createWeChatHttp(options: WeChatHttpOptions): CallWeChat {
+  const base = options.apiBase.replace(/\/+$/, '');
+  const { logger } = options;
+
+  return async function callWeChat(request) {
+    const { api, appId } = request;
+    const url = `${base}${request.path}?${new URLSearchParams(request.query).toString()}`;
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+
+    let status: number;
+    let text: string;
+    try {
+      const response = await options.fetch(url, {
+        method: request.method,
+        signal,
+        ...(request.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) }),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      const timedOut = isTimeout(error, signal);
+      // Only the error's name and code: a message or cause may quote the URL.
+      const code = error instanceof Error ? ((error.cause as { code?: unknown } | undefined)?.code ?? error.name) : typeof error;
+      logger.warn({ api, appId, ms: elapsed(), reason: timedOut ? 'timeout' : String(code) }, 'WeChat call failed');
+      throw timedOut ? weChatTimeout() : weChatUnavailable();
+    }
+
+    let answer: unknown;
+    try {
+      answer = status >= 200 && status < 300 ? JSON.parse(text) : undefined;
+    } catch {
+      answer = undefined;
+    }
+    if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+      logger.warn({ api, appId, ms: elapsed(), status, reason: status >= 200 && status < 300 ? 'not JSON' : 'HTTP status' }, 'WeChat answered garbage');
+      throw weChatUnavailable();
+    }
+
+    const body = answer as WeChatAnswer;
+    const errcode = errcodeOf(body);
+    if (errcode !== 0 && !request.expectedErrcodes?.includes(errcode)) {
+      const error = weChatErrorFor(api, errcode, body['errmsg'], options.clock());
+      const fields = { api, appId, ms: elapsed(), errcode, rid: error.rid, errmsg: typeof body['errmsg'] === 'string' ? body['errmsg'] : undefined };
+      if (error.error === 'WECHAT_MISCONFIGURED') logger.error(fields, 'WeChat refused our configuration');
+      else logger.warn(fields, 'WeChat answered an error');
+      throw error;
+    }
+    logger.debug({ api, appId, ms: elapsed() }, 'WeChat call');
+    return body;
+  };
+}

@@ -1,0 +1,237 @@
+import {
+  newLoginCode,
+  newOpenid,
+  newPhoneCode,
+  newPhoneNumber,
+  newSessionKey,
+  newUnionid,
+} from './open-data.js';
+import type { SimClock } from './clock.js';
+
+/**
+ * The platform's memory of users: one session_key per user, single-use login and phone codes
+ * that expire after 5 minutes, and the rotation of the key when the phone asks for a new code.
+ */
+
+export interface SimApp {
+  appId: string;
+  secret: string;
+}
+
+/** When a new `wx.login` code replaces the user's session_key. */
+export type RotationPolicy = 'never' | 'always' | { afterMs: number };
+
+export interface SimPhone {
+  purePhoneNumber: string;
+  /** WeChat sends it as a string in its samples and as a number in some answers. */
+  countryCode: string | number;
+}
+
+export interface SimUser {
+  appId: string;
+  openid: string;
+  /** Null when the app is not bound to an Open Platform account. */
+  unionid: string | null;
+  sessionKey: string;
+  sessionKeyIssuedAt: number;
+  /** Whether a login code has been handed out under this key (rotation only replaces used keys). */
+  sessionKeyUsed: boolean;
+  /** What `wx.checkSession` reports: true after a login, false before one or once expired. */
+  sessionValid: boolean;
+  nickname: string;
+  avatarUrl: string;
+  gender: 0 | 1 | 2;
+  phone: SimPhone;
+}
+
+export interface UserInput {
+  appId?: string | undefined;
+  openid?: string | undefined;
+  unionid?: string | null | undefined;
+  sessionKey?: string | undefined;
+  nickname?: string | undefined;
+  avatarUrl?: string | undefined;
+  phone?: string | undefined;
+  countryCode?: string | number | undefined;
+}
+
+interface IssuedCode {
+  appId: string;
+  openid: string;
+  issuedAt: number;
+  used: boolean;
+}
+
+export const CODE_TTL_MS = 5 * 60_000;
+/** Codes are forgotten a while after expiry so a long-running simulator does not grow. */
+const CODE_MEMORY_MS = 2 * CODE_TTL_MS;
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; errcode: number };
+
+export type LookupFailure = 'UNKNOWN_APP' | 'USER_NOT_FOUND' | 'APP_MISMATCH';
+export type Lookup<T> = { ok: true; value: T } | { ok: false; reason: LookupFailure };
+
+export class UserDirectory {
+  private readonly apps: ReadonlyMap<string, SimApp>;
+  private readonly users = new Map<string, SimUser>();
+  private readonly loginCodes = new Map<string, IssuedCode>();
+  private readonly phoneCodes = new Map<string, IssuedCode>();
+
+  constructor(
+    apps: readonly SimApp[],
+    private readonly clock: SimClock,
+    private readonly rotation: RotationPolicy,
+  ) {
+    if (apps.length === 0) throw new Error('the simulator needs at least one app (appId and secret)');
+    this.apps = new Map(apps.map((app) => [app.appId, { ...app }]));
+  }
+
+  app(appId: string): SimApp | undefined {
+    return this.apps.get(appId);
+  }
+
+  appList(): SimApp[] {
+    return [...this.apps.values()];
+  }
+
+  /** The app a device call means when it names none: the first one configured. */
+  resolveAppId(appId: string | undefined): Lookup<string> {
+    const id = appId ?? this.appList()[0]?.appId;
+    if (id === undefined || !this.apps.has(id)) return { ok: false, reason: 'UNKNOWN_APP' };
+    return { ok: true, value: id };
+  }
+
+  user(openid: string): SimUser | undefined {
+    return this.users.get(openid);
+  }
+
+  userList(): SimUser[] {
+    return [...this.users.values()];
+  }
+
+  /** A user of `appId` (or of the first app), for device calls that name one. */
+  findUser(appId: string | undefined, openid: string): Lookup<SimUser> {
+    const user = this.users.get(openid);
+    if (user === undefined) return { ok: false, reason: 'USER_NOT_FOUND' };
+    if (appId !== undefined && appId !== user.appId) return { ok: false, reason: 'APP_MISMATCH' };
+    return { ok: true, value: user };
+  }
+
+  /** Creates a user, or pins the given fields of an existing one (replaying recorded payloads). */
+  upsert(input: UserInput): Lookup<SimUser> {
+    const existing = input.openid === undefined ? undefined : this.users.get(input.openid);
+    if (existing !== undefined) {
+      if (input.appId !== undefined && input.appId !== existing.appId) {
+        return { ok: false, reason: 'APP_MISMATCH' };
+      }
+      this.pin(existing, input);
+      return { ok: true, value: existing };
+    }
+    const app = this.resolveAppId(input.appId);
+    if (!app.ok) return app;
+    const now = this.clock.now();
+    const user: SimUser = {
+      appId: app.value,
+      openid: input.openid ?? newOpenid(),
+      unionid: input.unionid === undefined ? newUnionid() : input.unionid,
+      sessionKey: input.sessionKey ?? newSessionKey(),
+      sessionKeyIssuedAt: now,
+      sessionKeyUsed: false,
+      sessionValid: false,
+      nickname: input.nickname ?? `用户${Math.floor(1000 + Math.random() * 9000)}`,
+      avatarUrl: input.avatarUrl ?? defaultAvatar(),
+      gender: 0,
+      phone: { purePhoneNumber: input.phone ?? newPhoneNumber(), countryCode: input.countryCode ?? '86' },
+    };
+    this.users.set(user.openid, user);
+    return { ok: true, value: user };
+  }
+
+  private pin(user: SimUser, input: UserInput): void {
+    if (input.unionid !== undefined) user.unionid = input.unionid;
+    if (input.sessionKey !== undefined) this.replaceKey(user, input.sessionKey);
+    if (input.nickname !== undefined) user.nickname = input.nickname;
+    if (input.avatarUrl !== undefined) user.avatarUrl = input.avatarUrl;
+    if (input.phone !== undefined) user.phone.purePhoneNumber = input.phone;
+    if (input.countryCode !== undefined) user.phone.countryCode = input.countryCode;
+  }
+
+  private replaceKey(user: SimUser, sessionKey: string): void {
+    user.sessionKey = sessionKey;
+    user.sessionKeyIssuedAt = this.clock.now();
+    user.sessionKeyUsed = false;
+  }
+
+  /** What `wx.login` does on the phone: a fresh code, and maybe a fresh session_key. */
+  issueLoginCode(user: SimUser): string {
+    const now = this.clock.now();
+    this.forgetOldCodes(now);
+    if (this.shouldRotate(user, now)) this.replaceKey(user, newSessionKey());
+    user.sessionKeyUsed = true;
+    user.sessionValid = true;
+    const code = newLoginCode();
+    this.loginCodes.set(code, { appId: user.appId, openid: user.openid, issuedAt: now, used: false });
+    return code;
+  }
+
+  private shouldRotate(user: SimUser, now: number): boolean {
+    // A key no code has carried yet is kept, so a pinned key reaches the server unchanged;
+    // after that, an expired session always gets a new key.
+    if (!user.sessionKeyUsed) return false;
+    if (!user.sessionValid) return true;
+    if (this.rotation === 'never') return false;
+    if (this.rotation === 'always') return true;
+    return now - user.sessionKeyIssuedAt >= this.rotation.afterMs;
+  }
+
+  /** code2Session: 40029 for unknown, foreign or expired codes, 40163 for a used one. */
+  exchangeLoginCode(appId: string, code: string): Outcome<SimUser> {
+    const issued = this.loginCodes.get(code);
+    const now = this.clock.now();
+    if (issued === undefined || issued.appId !== appId) return { ok: false, errcode: 40029 };
+    if (issued.used) return { ok: false, errcode: 40163 };
+    if (now - issued.issuedAt >= CODE_TTL_MS) return { ok: false, errcode: 40029 };
+    const user = this.users.get(issued.openid);
+    if (user === undefined) return { ok: false, errcode: 40029 };
+    issued.used = true;
+    return { ok: true, value: user };
+  }
+
+  issuePhoneCode(user: SimUser): string {
+    const now = this.clock.now();
+    this.forgetOldCodes(now);
+    const code = newPhoneCode();
+    this.phoneCodes.set(code, { appId: user.appId, openid: user.openid, issuedAt: now, used: false });
+    return code;
+  }
+
+  /** getuserphonenumber: a phone code is single-use; every bad one is 40029. */
+  redeemPhoneCode(appId: string, code: string): Outcome<SimUser> {
+    const issued = this.phoneCodes.get(code);
+    const now = this.clock.now();
+    if (issued === undefined || issued.appId !== appId || issued.used) return { ok: false, errcode: 40029 };
+    if (now - issued.issuedAt >= CODE_TTL_MS) return { ok: false, errcode: 40029 };
+    const user = this.users.get(issued.openid);
+    if (user === undefined) return { ok: false, errcode: 40029 };
+    issued.used = true;
+    return { ok: true, value: user };
+  }
+
+  /** Ends the user's session: `wx.checkSession` fails and the next login gets a new key. */
+  expireSession(user: SimUser): void {
+    user.sessionValid = false;
+  }
+
+  private forgetOldCodes(now: number): void {
+    for (const codes of [this.loginCodes, this.phoneCodes]) {
+      for (const [code, issued] of codes) {
+        if (now - issued.issuedAt > CODE_MEMORY_MS) codes.delete(code);
+      }
+    }
+  }
+}
+
+function defaultAvatar(): string {
+  const id = Math.random().toString(36).slice(2, 14);
+  return `https://thirdwx.qlogo.cn/mmopen/vi_32/sim${id}/132`;
+}

@@ -1,0 +1,118 @@
+import type { GetCurrentPages, WxApi, WxPage, ChooseAvatarEvent, GetPhoneNumberEvent, LaunchOptions } from '../wx-types.js';
+import { DeviceLink, type SimUserRef } from './device-link.js';
+import { Identity, type LoginRecord, type UserDecisions } from './identity.js';
+import { AppLifecycle, type LaunchSpec } from './lifecycle.js';
+import { DEFAULT_TIMEOUT_MS, WxNetwork, type NetworkMode, type SentRequest } from './network.js';
+import { navigationApi, PageStack } from './pages.js';
+import { Screen, type LoadingRecord, type ModalAnswer, type ModalRecord, type ToastRecord } from './screen.js';
+import { storageApi, WxStorage } from './storage.js';
+
+export interface WxRuntimeOptions {
+  /** Base URL of a running simulator (its device half serves `wx.login` and the dialogs). */
+  simulatorUrl: string;
+  appId: string;
+  /** Be this user (created on the simulator if missing); a new user when absent. */
+  openid?: string;
+  /** The phone's storage: pass the one of an earlier runtime for "same phone". */
+  storage?: WxStorage;
+  /** The routes of app.json; when given, navigation to any other route fails as on WeChat. */
+  pages?: string[];
+  /** Default `wx.request` and `wx.login` timeout in ms (app.json networkTimeout); WeChat's is 60000. */
+  networkTimeout?: number;
+  decisions?: Partial<UserDecisions>;
+  /** Answer profile dialogs as WeChat has since 2022-10 (grey avatar, "微信用户"). */
+  anonymousProfile?: boolean;
+}
+
+/** The test's side of the phone: what the user decides and what the user saw. */
+export interface WxTestHandle {
+  readonly appId: string;
+  readonly storage: WxStorage;
+  /** The simulated user (created on first need); its sessionKey is for assertions only. */
+  user(): Promise<SimUserRef>;
+  setNetwork(mode: NetworkMode): void;
+  decide(decisions: Partial<UserDecisions>): void;
+  answerModals(answer: ModalAnswer): void;
+  setAnonymousProfile(anonymous: boolean): void;
+  /** Requests that went out on the wire, oldest first. */
+  readonly requests: readonly SentRequest[];
+  readonly logins: readonly LoginRecord[];
+  readonly toasts: readonly ToastRecord[];
+  readonly loadings: readonly LoadingRecord[];
+  readonly modals: readonly ModalRecord[];
+  /** The loading indicator on screen now, if any. */
+  loading(): LoadingRecord | null;
+  pages(): WxPage[];
+  /** Cold start on a page (a shared card: path, query, scene 1007). */
+  launch(spec: LaunchSpec): LaunchOptions;
+  hide(): void;
+  show(spec?: Partial<LaunchSpec>): LaunchOptions;
+  isForeground(): boolean;
+  /** The user picks an avatar with `<button open-type="chooseAvatar">`. */
+  chooseAvatar(): ChooseAvatarEvent;
+  /** The user taps `<button open-type="getPhoneNumber">`; the detail follows `decide({ phone })`. */
+  tapGetPhoneNumber(): Promise<GetPhoneNumberEvent>;
+}
+
+export interface WxRuntime {
+  wx: WxApi;
+  /** The runtime's global `getCurrentPages`. */
+  getCurrentPages: GetCurrentPages;
+  sim: WxTestHandle;
+}
+
+/** A phone running the mini program: a `wx` object bound to one simulator and one user. */
+export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
+  const simulatorUrl = options.simulatorUrl.replace(/\/+$/, '');
+  const storage = options.storage ?? new WxStorage();
+  const referer = `https://servicewechat.com/${options.appId}/devtools/page-frame.html`;
+  const network = new WxNetwork(referer, options.networkTimeout ?? DEFAULT_TIMEOUT_MS);
+  const device = new DeviceLink(simulatorUrl, options.appId, options.openid);
+  const identity = new Identity(device, network);
+  Object.assign(identity.decisions, options.decisions);
+  identity.anonymousProfile = options.anonymousProfile ?? false;
+  const stack = new PageStack(options.pages);
+  const lifecycle = new AppLifecycle(stack, options.pages?.[0] ?? 'pages/index/index');
+  const screen = new Screen();
+
+  const wx: WxApi = {
+    ...identity.api(),
+    request: (option) => network.request(option),
+    ...storageApi(storage),
+    ...screen.api(),
+    ...navigationApi(stack),
+    ...lifecycle.api(),
+    getAccountInfoSync: () => ({ miniProgram: { appId: options.appId, envVersion: 'develop', version: '' } }),
+  };
+
+  const sim: WxTestHandle = {
+    appId: options.appId,
+    storage,
+    user: () => device.ensureUser(),
+    setNetwork: (mode) => {
+      network.mode = mode;
+    },
+    decide: (decisions) => Object.assign(identity.decisions, decisions),
+    answerModals: (answer) => {
+      screen.modalAnswer = answer;
+    },
+    setAnonymousProfile: (anonymous) => {
+      identity.anonymousProfile = anonymous;
+    },
+    requests: network.sent,
+    logins: identity.logins,
+    toasts: screen.toasts,
+    loadings: screen.loadings,
+    modals: screen.modals,
+    loading: () => screen.loading(),
+    pages: () => stack.pages(),
+    launch: (spec) => lifecycle.launch(spec),
+    hide: () => lifecycle.hide(),
+    show: (spec) => lifecycle.show(spec),
+    isForeground: () => lifecycle.foreground,
+    chooseAvatar: () => identity.chooseAvatar(),
+    tapGetPhoneNumber: () => identity.getPhoneNumber(),
+  };
+
+  return { wx, getCurrentPages: () => stack.pages(), sim };
+}

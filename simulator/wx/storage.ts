@@ -1,0 +1,133 @@
+import { deliver, fail, failed, ok, succeeded } from './callbacks.js';
+import type {
+  ClearStorageOption,
+  GetStorageOption,
+  RemoveStorageOption,
+  SetStorageOption,
+  StorageInfo,
+  WxApi,
+} from '../wx-types.js';
+
+/**
+ * A phone's storage for one mini program. Hand the same object to a new runtime for "the same
+ * phone" (the token survives a restart); a fresh one is a reinstall or a new phone.
+ */
+export class WxStorage {
+  /** Values are kept as JSON text: what goes in is JSON-cloned, as on the device. */
+  private readonly entries = new Map<string, string>();
+
+  constructor(initial: Record<string, unknown> = {}) {
+    for (const [key, value] of Object.entries(initial)) this.set(key, value);
+  }
+
+  /** A storage rebuilt from `toJSON()` output (e.g. read back from a file). */
+  static fromJSON(saved: Record<string, unknown>): WxStorage {
+    return new WxStorage(saved);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return Object.fromEntries([...this.entries].map(([key, text]) => [key, JSON.parse(text)]));
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  get(key: string): unknown {
+    const text = this.entries.get(key);
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  /** Throws WeChat's errors for an item over 1 MB or a store over 10 MB. */
+  set(key: string, value: unknown): void {
+    const text = JSON.stringify(value);
+    if (text === undefined) {
+      this.entries.delete(key); // undefined and functions do not survive JSON, as on the device
+      return;
+    }
+    if (text.length > ITEM_LIMIT) throw new Error('setStorageSync:fail exceed storage item max length');
+    const others = this.sizeInChars() - (this.entries.get(key)?.length ?? 0);
+    if (others + text.length > TOTAL_LIMIT) throw new Error('setStorageSync:fail exceed storage max size 10Mb');
+    this.entries.set(key, text);
+  }
+
+  remove(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  info(): StorageInfo {
+    return { keys: this.keys(), currentSize: Math.ceil(this.sizeInChars() / 1024), limitSize: TOTAL_LIMIT / 1024 };
+  }
+
+  private sizeInChars(): number {
+    let size = 0;
+    for (const [key, text] of this.entries) size += key.length + text.length;
+    return size;
+  }
+}
+
+const ITEM_LIMIT = 1024 * 1024;
+const TOTAL_LIMIT = 10 * 1024 * 1024;
+
+export function createWxStorage(initial?: Record<string, unknown>): WxStorage {
+  return new WxStorage(initial);
+}
+
+type StorageApi = Pick<
+  WxApi,
+  | 'getStorageSync'
+  | 'setStorageSync'
+  | 'removeStorageSync'
+  | 'clearStorageSync'
+  | 'getStorageInfoSync'
+  | 'getStorage'
+  | 'setStorage'
+  | 'removeStorage'
+  | 'clearStorage'
+>;
+
+export function storageApi(storage: WxStorage): StorageApi {
+  return {
+    // WeChat answers a missing key with an empty string, not undefined.
+    getStorageSync: <T>(key: string): T | '' => (storage.has(key) ? readAs<T>(storage, key) : ''),
+    setStorageSync: (key, data) => storage.set(key, data),
+    removeStorageSync: (key) => storage.remove(key),
+    clearStorageSync: () => storage.clear(),
+    getStorageInfoSync: () => storage.info(),
+    getStorage<T>(option: GetStorageOption<T>) {
+      if (!storage.has(option.key)) return deliver(option, failed(fail('getStorage', 'data not found')));
+      deliver(option, succeeded({ ...ok('getStorage'), data: readAs<T>(storage, option.key) }));
+    },
+    setStorage(option: SetStorageOption) {
+      try {
+        storage.set(option.key, option.data);
+        deliver(option, succeeded(ok('setStorage')));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.replace(/^setStorageSync:fail /, '') : 'unknown';
+        deliver(option, failed(fail('setStorage', reason)));
+      }
+    },
+    removeStorage(option: RemoveStorageOption) {
+      storage.remove(option.key);
+      deliver(option, succeeded(ok('removeStorage')));
+    },
+    clearStorage(option?: ClearStorageOption) {
+      storage.clear();
+      deliver(option, succeeded(ok('clearStorage')));
+    },
+  };
+}
+
+/** The stored value as the caller's type: storage holds whatever the app put there. */
+function readAs<T>(storage: WxStorage, key: string): T {
+  const value: unknown = storage.get(key);
+  return value as T;
+}
