@@ -1,0 +1,7 @@
+// miniauth/machines: the login statechart and its vocabulary.
+export { loginMachine } from './login-machine.js';
+export type { LoginMachine } from './login-machine.js';
+export { DEFAULT_LOGIN_SETTINGS } from './types.js';
+export type * from './types.js';
+export { toLoginFailure, hasProfile, isTokenLive, pagePath } from './policy.js';
+export { fromTask } from './task.js';

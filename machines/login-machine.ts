@@ -1,0 +1,319 @@
+// The login statechart: the nine scenarios of DESIGN.md as states and transitions. Names refer
+// to ./login-setup.ts; platform effects are stubs the client supplies with `.provide()`.
+
+import { loginSetup } from './login-setup.js';
+import { DEFAULT_LOGIN_SETTINGS } from './types.js';
+import type { LoginContext, LoginInput } from './types.js';
+
+function initialContext({ input }: { input: LoginInput | undefined }): LoginContext {
+  return {
+    settings: { ...DEFAULT_LOGIN_SETTINGS, ...input?.settings },
+    token: null,
+    expiresAt: null,
+    user: null,
+    deepLink: null,
+    pendingRequests: [],
+    retries: 0,
+    relogins: 0,
+    consent: null,
+    consentResent: false,
+    freshCode: null,
+    error: null,
+  };
+}
+
+// Actor inputs: the token travels in the input so platform actors stay functions of it.
+const exchangeInput = ({ event }: { event: unknown }) => ({
+  code: (event as { output: { code: string } }).output.code,
+});
+const consentInput = ({ context }: { context: LoginContext }) => ({
+  token: context.token, draft: context.consent!, code: context.freshCode,
+});
+const phoneInput = ({ context, event }: { context: LoginContext; event: unknown }) => ({
+  token: context.token, code: (event as { code: string }).code,
+});
+const tokenInput = ({ context }: { context: LoginContext }) => ({ token: context.token });
+
+// wx.login, then POST /wx/login, with the retry policy: the first login and the re-login
+// make the same attempt; they differ in where they come from and what waits on them.
+const loginAttempt = {
+  initial: 'obtainingCode',
+  states: {
+    obtainingCode: {
+      invoke: {
+        id: 'wxLogin',
+        src: 'wxLogin',
+        onDone: 'exchanging',
+        onError: { target: 'judgingFailure', actions: 'recordError' },
+      },
+    },
+    exchanging: {
+      invoke: {
+        id: 'exchangeCode',
+        src: 'exchangeCode',
+        input: exchangeInput,
+        onDone: { target: '#login.session', actions: 'storeGrant' },
+        onError: { target: 'judgingFailure', actions: 'recordError' },
+      },
+    },
+    judgingFailure: {
+      always: [
+        { guard: 'mayRetryWithFreshCode', target: 'obtainingCode', actions: 'countRetry' },
+        { guard: 'mayRetryAfterBackoff', target: 'backingOff', actions: 'countRetry' },
+        { target: '#login.failed' },
+      ],
+    },
+    backingOff: {
+      description: 'WeChat busy, network or server trouble: pause, then a fresh code.',
+      after: { backoff: 'obtainingCode' },
+    },
+  },
+} as const;
+
+export const loginMachine = loginSetup.createMachine({
+  id: 'login',
+  description: 'One login state per mini program: silent WeChat login, consent, re-login, logout.',
+  context: initialContext,
+  initial: 'idle',
+  on: {
+    LAUNCH: {
+      target: '.booting',
+      actions: ['forgetDeepLink', 'resetAttempts'],
+      description: 'A (re)launch, possibly from a restored snapshot: decide again from token and clock.',
+    },
+    // Defaults for states that do not hold or wait for a token.
+    QUEUE_REQUEST: { actions: 'rejectRequest' },
+    LOGIN_GONE: { actions: 'rejectRequest' },
+    LOGOUT: { target: '.signedOut', actions: 'forgetSession' },
+  },
+  states: {
+    idle: {
+      description: 'Created in App.onLaunch, waiting for the launch options.',
+      on: {
+        QUEUE_REQUEST: { actions: 'queueRequest' },
+        LOGIN_GONE: { actions: 'settleGoneRequest' },
+      },
+    },
+    booting: {
+      description: 'Decides from the stored token and the clock, without the network.',
+      always: [
+        {
+          guard: 'needsConsentOutsideLoginPage',
+          target: 'session',
+          actions: ['keepDeepLink', 'redirectToLoginPage'],
+          description: 'Login-page mode: the consent box lives on the login page.',
+        },
+        { guard: 'hasLiveToken', target: 'session', description: 'Returning user: signed in at once.' },
+        {
+          guard: 'opensOutsideLoginPage',
+          target: 'authenticating',
+          actions: ['keepDeepLink', 'redirectToLoginPage'],
+          description: 'Login-page mode: go to the login page, keeping the opened page and query.',
+        },
+        { target: 'authenticating' },
+      ],
+    },
+    authenticating: {
+      description: 'Silent login: wx.login, then POST /wx/login. Requests made meanwhile wait.',
+      tags: ['busy'],
+      on: {
+        QUEUE_REQUEST: { actions: 'queueRequest' },
+        LOGIN_GONE: { actions: 'settleGoneRequest' },
+      },
+      ...loginAttempt,
+    },
+    session: {
+      description: 'A token is held: requests carry it. Entering replays the requests that waited.',
+      initial: 'routing',
+      entry: ['replayQueuedRequests', 'clearQueue'],
+      on: {
+        QUEUE_REQUEST: { actions: 'replayRequest' },
+        LOGIN_GONE: [
+          {
+            guard: 'isStaleToken',
+            actions: 'settleStaleRequest',
+            description: 'Single flight: the token was already replaced; replay with the new one.',
+          },
+          {
+            guard: 'reloginCapReached',
+            target: 'failed',
+            actions: ['recordCapReached', 'forgetToken', 'settleGoneRequest'],
+            description: 'Re-login keeps failing to produce an accepted token: callers get the error.',
+          },
+          { target: 'reauthenticating', actions: ['forgetToken', 'countRelogin', 'settleGoneRequest'] },
+        ],
+        SHOW: {
+          guard: 'isTokenExpired',
+          target: 'reauthenticating',
+          actions: 'forgetToken',
+          description: 'Back from the background: timers stopped there, so check the clock.',
+        },
+        TOKEN_ACCEPTED: { guard: 'hasRelogins', actions: 'resetRelogins' },
+      },
+      states: {
+        routing: {
+          always: [{ guard: 'needsConsent', target: 'awaitingConsent' }, { target: 'signedIn' }],
+        },
+        signedIn: {
+          tags: ['signedIn'],
+          entry: ['followDeepLink', 'forgetDeepLink'],
+          on: {
+            LOGOUT_EVERYWHERE: 'revoking',
+            BIND_PHONE: 'bindingPhone',
+            CONSENT: { target: 'submittingConsent', actions: 'keepConsent', description: 'An optional profile update.' },
+            DENY: { actions: 'recordDenial', description: 'The phone dialog was refused: nothing is sent.' },
+          },
+        },
+        awaitingConsent: {
+          description: 'Signed in silently; the app requires a profile, so the login box is shown.',
+          tags: ['needsConsent'],
+          on: {
+            CONSENT: { target: 'submittingConsent', actions: 'keepConsent' },
+            DENY: { target: 'consentDenied', actions: 'recordDenial' },
+          },
+        },
+        consentDenied: {
+          description: 'The box stays with an explanation; nothing was sent; the silent session holds.',
+          tags: ['needsConsent'],
+          on: {
+            CONSENT: { target: 'submittingConsent', actions: 'keepConsent' },
+          },
+        },
+        submittingConsent: {
+          description: 'Repeated CONSENT taps land here and change nothing.',
+          tags: ['busy'],
+          entry: 'showBusy',
+          exit: 'hideBusy',
+          initial: 'sending',
+          states: {
+            sending: {
+              invoke: {
+                id: 'submitConsent',
+                src: 'submitConsent',
+                input: consentInput,
+                onDone: { target: '#login.session.routing', actions: ['storeUser', 'forgetConsent'] },
+                onError: { target: 'judgingFailure', actions: 'recordError' },
+              },
+            },
+            judgingFailure: {
+              always: [
+                {
+                  guard: 'mayResendConsent',
+                  target: 'refreshingCode',
+                  actions: 'markConsentResent',
+                  description: 'Decrypt failed (-41003): a stale session_key; resend the same payload once with a fresh code.',
+                },
+                { guard: 'isLoginGoneFailure', target: '#login.reauthenticating', actions: ['forgetConsent', 'forgetToken'] },
+                { target: '#login.session.routing', actions: ['forgetConsent', 'showFailure'] },
+              ],
+            },
+            refreshingCode: {
+              description: 'The only wx.login after the payload was obtained, and only after it was sent.',
+              invoke: {
+                id: 'consentCode',
+                src: 'wxLogin',
+                onDone: { target: 'resending', actions: 'keepFreshCode' },
+                onError: { target: '#login.session.routing', actions: ['recordError', 'forgetConsent', 'showFailure'] },
+              },
+            },
+            resending: {
+              invoke: {
+                id: 'resendConsent',
+                src: 'submitConsent',
+                input: consentInput,
+                onDone: { target: '#login.session.routing', actions: ['storeUser', 'forgetConsent'] },
+                onError: { target: '#login.session.routing', actions: ['recordError', 'forgetConsent', 'showFailure'] },
+              },
+            },
+          },
+        },
+        bindingPhone: {
+          tags: ['signedIn', 'busy'],
+          entry: 'showBusy',
+          exit: 'hideBusy',
+          invoke: {
+            id: 'bindPhone',
+            src: 'bindPhone',
+            input: phoneInput,
+            onDone: { target: 'signedIn', actions: 'storeUser' },
+            onError: { target: 'signedIn', actions: ['recordError', 'showFailure'] },
+          },
+        },
+        revoking: {
+          description: 'Logout everywhere: the server bumps the token version of every device.',
+          tags: ['signedIn', 'busy'],
+          entry: 'showBusy',
+          exit: 'hideBusy',
+          invoke: {
+            id: 'revokeSessions',
+            src: 'revokeSessions',
+            input: tokenInput,
+            onDone: { target: '#login.signedOut', actions: 'forgetSession' },
+            onError: [
+              { guard: 'isLoginGoneFailure', target: '#login.signedOut', actions: 'forgetSession' },
+              { target: 'signedIn', actions: ['recordError', 'showFailure'] },
+            ],
+          },
+        },
+      },
+    },
+    reauthenticating: {
+      description: 'One silent re-login for every request in flight; they wait and are replayed once.',
+      tags: ['busy'],
+      on: {
+        QUEUE_REQUEST: { actions: 'queueRequest' },
+        LOGIN_GONE: { actions: 'settleGoneRequest' },
+      },
+      ...loginAttempt,
+    },
+    failed: {
+      description: 'A typed reason in context.error; waiting requests are rejected once.',
+      tags: ['failed'],
+      initial: 'judging',
+      entry: ['rejectQueuedRequests', 'clearQueue'],
+      states: {
+        judging: {
+          always: [
+            { guard: 'isBlocked', target: 'blocked' },
+            { guard: 'mayRetryAfterRateLimit', target: 'coolingDown' },
+            { target: 'stopped' },
+          ],
+        },
+        coolingDown: {
+          description: 'Rate limited: wait (Retry-After or a minute), then one more attempt.',
+          entry: 'showFailure',
+          after: { rateLimitWait: { target: '#login.authenticating', actions: 'countRetry' } },
+        },
+        stopped: {
+          description: 'Automatic retries are spent; the person may retry.',
+          entry: 'showFailure',
+          on: {
+            RETRY: { target: '#login.authenticating', actions: 'resetAttempts' },
+            LOGIN: { target: '#login.authenticating', actions: 'resetAttempts' },
+          },
+        },
+        blocked: {
+          description: 'WeChat marks the user high-risk (40226): no retry until a relaunch.',
+          entry: 'showFailure',
+        },
+      },
+    },
+    signedOut: {
+      description: 'The person logged out; a relaunch keeps them out until they log in.',
+      entry: ['rejectQueuedRequests', 'clearQueue'],
+      on: {
+        LOGIN: { target: 'authenticating', actions: 'resetAttempts' },
+        LAUNCH: [
+          {
+            guard: 'opensOutsideLoginPage',
+            actions: ['keepDeepLink', 'redirectToLoginPage'],
+            description: 'Login-page mode: show the login page, keeping the opened page for later.',
+          },
+          { description: 'A relaunch keeps a signed-out person signed out.' },
+        ],
+      },
+    },
+  },
+});
+
+export type LoginMachine = typeof loginMachine;

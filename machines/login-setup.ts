@@ -1,0 +1,156 @@
+// Every named piece the login chart refers to: context updates, guards, delays, and the
+// platform stubs (wx.login, HTTP, navigation, toasts, request replay) that each platform
+// supplies with `loginMachine.provide()`. The chart itself is in ./login-machine.ts.
+
+import { and, assertEvent, assign, enqueueActions, setup } from 'xstate';
+import {
+  backoffDelay, CODE_REASONS, DENIED, failedWith, hasProfile, isTokenLive, pagePath, rateLimitDelay,
+  RELOGIN_CAP_REACHED, toLoginFailure, TRANSIENT_REASONS,
+} from './policy.js';
+import { fromTask } from './task.js';
+import type {
+  BindPhoneInput, ExchangeCodeInput, LoginContext, LoginEvent, LoginGrant, LoginInput, LoginTag,
+  RevokeSessionsInput, SubmitConsentInput, UserOutput, WxLoginOutput,
+} from './types.js';
+
+/** Stubs reject, so an unprovided machine fails visibly instead of hanging. */
+function notProvided(name: string): never {
+  throw Object.assign(new Error(`${name} is not provided to the login machine`), {
+    reason: 'server', code: 'NOT_PROVIDED',
+  });
+}
+
+/** Output of a platform actor carried by an invoke's done event. */
+function outputOf<T>(event: LoginEvent): T {
+  return (event as unknown as { output: T }).output;
+}
+
+/** Error carried by an invoke's error event. */
+function errorOf(event: LoginEvent): unknown {
+  return (event as unknown as { error: unknown }).error;
+}
+
+export const loginSetup = setup({
+  types: {
+    context: {} as LoginContext,
+    events: {} as LoginEvent,
+    input: {} as LoginInput,
+    tags: {} as LoginTag,
+  },
+  actors: {
+    wxLogin: fromTask<WxLoginOutput, void>(async () => notProvided('wxLogin')),
+    exchangeCode: fromTask<LoginGrant, ExchangeCodeInput>(async () => notProvided('exchangeCode')),
+    submitConsent: fromTask<UserOutput, SubmitConsentInput>(async () => notProvided('submitConsent')),
+    bindPhone: fromTask<UserOutput, BindPhoneInput>(async () => notProvided('bindPhone')),
+    revokeSessions: fromTask<void, RevokeSessionsInput>(async () => notProvided('revokeSessions')),
+  },
+  actions: {
+    // Platform effects: no-ops here, supplied by the client.
+    redirectToLoginPage: () => {},
+    followDeepLink: () => {},
+    replayQueuedRequests: () => {},
+    rejectQueuedRequests: () => {},
+    replayRequest: () => {},
+    rejectRequest: () => {},
+    showFailure: () => {},
+    showBusy: () => {},
+    hideBusy: () => {},
+
+    keepDeepLink: assign({
+      deepLink: ({ event }) => {
+        assertEvent(event, 'LAUNCH');
+        return { path: pagePath(event.path), query: { ...event.query } };
+      },
+    }),
+    forgetDeepLink: assign({ deepLink: null }),
+    resetAttempts: assign({ retries: 0, relogins: 0, error: null }),
+    countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
+    storeGrant: assign(({ event }) => {
+      const grant = outputOf<LoginGrant>(event);
+      return { token: grant.token, expiresAt: grant.expiresAt, user: grant.user, retries: 0, error: null };
+    }),
+    storeUser: assign({ user: ({ event }) => outputOf<UserOutput>(event).user, error: null }),
+    recordError: assign({ error: ({ event }) => toLoginFailure(errorOf(event)) }),
+    recordDenial: assign({ error: DENIED }),
+    recordCapReached: assign({ error: RELOGIN_CAP_REACHED }),
+    forgetToken: assign({ token: null, expiresAt: null }),
+    forgetSession: assign({
+      token: null, expiresAt: null, user: null, deepLink: null, consent: null,
+      freshCode: null, retries: 0, relogins: 0, error: null,
+    }),
+    countRelogin: assign({ relogins: ({ context }) => context.relogins + 1 }),
+    resetRelogins: assign({ relogins: 0 }),
+    queueRequest: assign({
+      pendingRequests: ({ context, event }) => {
+        assertEvent(event, ['QUEUE_REQUEST', 'LOGIN_GONE']);
+        return context.pendingRequests.includes(event.requestId)
+          ? context.pendingRequests
+          : [...context.pendingRequests, event.requestId];
+      },
+    }),
+    clearQueue: assign({ pendingRequests: [] }),
+    /** A request answered "login gone" waits for the new token, unless it was already replayed once. */
+    settleGoneRequest: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'LOGIN_GONE');
+      enqueue(event.replayed ? 'rejectRequest' : 'queueRequest');
+    }),
+    /** Answered "gone" for a token already replaced: replay with the new one (once). */
+    settleStaleRequest: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'LOGIN_GONE');
+      enqueue(event.replayed ? 'rejectRequest' : 'replayRequest');
+    }),
+    keepConsent: assign({
+      consent: ({ event }) => {
+        assertEvent(event, 'CONSENT');
+        return event.draft;
+      },
+      consentResent: false,
+      error: null,
+    }),
+    forgetConsent: assign({ consent: null, consentResent: false, freshCode: null }),
+    markConsentResent: assign({ consentResent: true }),
+    keepFreshCode: assign({ freshCode: ({ event }) => outputOf<WxLoginOutput>(event).code }),
+  },
+  guards: {
+    hasLiveToken: ({ context, event }) => {
+      assertEvent(event, ['LAUNCH', 'SHOW']);
+      return isTokenLive(context, event.now);
+    },
+    isTokenExpired: ({ context, event }) => {
+      assertEvent(event, ['LAUNCH', 'SHOW']);
+      return !isTokenLive(context, event.now);
+    },
+    needsConsent: ({ context }) => context.settings.profileRequired && !hasProfile(context.user),
+    opensOutsideLoginPage: ({ context, event }) => {
+      assertEvent(event, 'LAUNCH');
+      const { loginPage } = context.settings;
+      return loginPage !== null && pagePath(event.path) !== pagePath(loginPage);
+    },
+    isStaleToken: ({ context, event }) => {
+      assertEvent(event, 'LOGIN_GONE');
+      return event.token !== context.token;
+    },
+    reloginCapReached: ({ context }) => context.relogins >= context.settings.reloginCap,
+    hasRelogins: ({ context }) => context.relogins > 0,
+    canRetry: ({ context }) => context.retries < context.settings.maxRetries,
+    isCodeRejected: ({ context }) => failedWith(context, ...CODE_REASONS),
+    isTransientFailure: ({ context }) => failedWith(context, ...TRANSIENT_REASONS),
+    isRateLimited: ({ context }) => failedWith(context, 'rateLimited'),
+    isBlocked: ({ context }) => failedWith(context, 'blocked'),
+    isDecryptFailure: ({ context }) => failedWith(context, 'decrypt'),
+    isLoginGoneFailure: ({ context }) => failedWith(context, 'loginGone'),
+    hasUnsentLegacyPayload: ({ context }) =>
+      context.consent !== null && context.consent.kind === 'wechat' && !context.consentResent,
+
+    // Composites, named so the inspector and the docs' diagrams show the rule, not `and(...)`.
+    mayRetryWithFreshCode: and(['isCodeRejected', 'canRetry']),
+    mayRetryAfterBackoff: and(['isTransientFailure', 'canRetry']),
+    mayRetryAfterRateLimit: and(['isRateLimited', 'canRetry']),
+    mayResendConsent: and(['isDecryptFailure', 'hasUnsentLegacyPayload']),
+    needsConsentOutsideLoginPage: and(['hasLiveToken', 'needsConsent', 'opensOutsideLoginPage']),
+  },
+  delays: {
+    backoff: ({ context }) => backoffDelay(context),
+    rateLimitWait: ({ context }) => rateLimitDelay(context),
+  },
+});

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import type { UserCommand } from './commands.js';
+import { decide, stateFrom } from './decider.js';
+import type { UserEvent } from './events.js';
+import { userIdFor } from './identity.js';
+
+/** given(events).when(command).then(events) — or .thenFails(error) */
+function given(history: UserEvent[]) {
+  return {
+    when(command: UserCommand) {
+      const run = (): UserEvent[] => decide(command, stateFrom(history));
+      return {
+        then: (expected: UserEvent[]) => expect(run()).toEqual(expected),
+        thenFails: (expected: { error: string }) => expect(run).toThrow(expect.objectContaining(expected)),
+      };
+    },
+  };
+}
+
+const appId = 'wx-app-1';
+const openid = 'o-openid-1';
+const userId = userIdFor(appId, openid);
+const t1 = new Date('2025-03-01T08:00:00.000Z');
+const t2 = new Date('2025-03-02T09:30:00.000Z');
+const at1 = t1.toISOString();
+const at2 = t2.toISOString();
+
+const registered: UserEvent = { type: 'UserRegistered', data: { userId, appId, openid, at: at1 } };
+const loggedIn: UserEvent = { type: 'UserLoggedIn', data: { userId, at: at1 } };
+const profiled: UserEvent = {
+  type: 'ProfileUpdated',
+  data: { userId, nickname: 'Mei', avatarUrl: 'https://a/mei.png', source: 'fill_in', at: at1 },
+};
+const erased: UserEvent = { type: 'UserErased', data: { userId, tokenVersion: 1, at: at1 } };
+
+const logIn = (data: Partial<Extract<UserCommand, { type: 'LogIn' }>['data']> = {}): UserCommand => ({
+  type: 'LogIn',
+  data: { appId, openid, now: t2, ...data },
+});
+
+describe('LogIn: register or log in', () => {
+  it('registers on the first login, then logs in', () => {
+    given([])
+      .when(logIn({ unionid: 'u-1', rid: 'rid-1' }))
+      .then([
+        { type: 'UserRegistered', data: { userId, appId, openid, unionid: 'u-1', at: at2 } },
+        { type: 'UserLoggedIn', data: { userId, at: at2, rid: 'rid-1' } },
+      ]);
+  });
+
+  it('keeps the profile of a legacy payload sent with the first login', () => {
+    given([])
+      .when(logIn({ profile: { nickname: ' Mei ', avatarUrl: 'https://a/mei.png' } }))
+      .then([
+        { type: 'UserRegistered', data: { userId, appId, openid, at: at2 } },
+        {
+          type: 'ProfileUpdated',
+          data: { userId, nickname: 'Mei', avatarUrl: 'https://a/mei.png', source: 'wechat', at: at2 },
+        },
+        { type: 'UserLoggedIn', data: { userId, at: at2 } },
+      ]);
+  });
+
+  it("ignores WeChat's anonymous placeholder profile instead of overwriting a real one", () => {
+    given([registered, profiled, loggedIn])
+      .when(logIn({ profile: { nickname: '微信用户', avatarUrl: 'https://a/grey.png' } }))
+      .then([{ type: 'UserLoggedIn', data: { userId, at: at2 } }]);
+  });
+
+  it('logs a returning user in without registering again (reinstall, new phone)', () => {
+    given([registered, profiled, loggedIn])
+      .when(logIn({ profile: { nickname: 'Mei', avatarUrl: 'https://a/mei.png' } }))
+      .then([{ type: 'UserLoggedIn', data: { userId, at: at2 } }]);
+  });
+
+  it('updates a changed profile and records a unionid WeChat sends for the first time', () => {
+    given([registered, profiled, loggedIn])
+      .when(logIn({ unionid: 'u-9', profile: { nickname: 'Mei Li', avatarUrl: 'https://a/mei.png' } }))
+      .then([
+        {
+          type: 'ProfileUpdated',
+          data: { userId, nickname: 'Mei Li', avatarUrl: 'https://a/mei.png', source: 'wechat', at: at2 },
+        },
+        { type: 'UserLoggedIn', data: { userId, at: at2, unionid: 'u-9' } },
+      ]);
+    const withUnionid: UserEvent = { type: 'UserLoggedIn', data: { userId, at: at1, unionid: 'u-9' } };
+    given([registered, withUnionid])
+      .when(logIn({ unionid: 'u-9' }))
+      .then([{ type: 'UserLoggedIn', data: { userId, at: at2 } }]);
+  });
+
+  it('registers an erased user afresh, keeping earlier tokens refused', () => {
+    given([registered, loggedIn, erased])
+      .when(logIn())
+      .then([
+        { type: 'UserRegistered', data: { userId, appId, openid, at: at2 } },
+        { type: 'UserLoggedIn', data: { userId, at: at2 } },
+      ]);
+    const back = stateFrom([registered, erased, { type: 'UserRegistered', data: { userId, appId, openid, at: at2 } }]);
+    expect(back).toMatchObject({ status: 'active', tokenVersion: 1, nickname: null });
+  });
+
+  it('carries the request id into every event', () => {
+    const events = decide({ ...logIn(), metadata: { requestId: 'req-7' } }, stateFrom([]));
+    expect(events.map((e) => e.metadata)).toEqual([{ requestId: 'req-7' }, { requestId: 'req-7' }]);
+  });
+});
+
+describe('UpdateProfile', () => {
+  const update = (nickname: string, avatarUrl = 'https://a/new.png'): UserCommand => ({
+    type: 'UpdateProfile',
+    data: { userId, nickname, avatarUrl, now: t2 },
+  });
+
+  it('records the filled-in nickname and avatar', () => {
+    given([registered, loggedIn])
+      .when(update('Mei'))
+      .then([
+        {
+          type: 'ProfileUpdated',
+          data: { userId, nickname: 'Mei', avatarUrl: 'https://a/new.png', source: 'fill_in', at: at2 },
+        },
+      ]);
+  });
+
+  it('changes nothing when the profile is the same', () => {
+    given([registered, profiled]).when(update('Mei', 'https://a/mei.png')).then([]);
+  });
+
+  it('refuses an empty nickname, an unknown user and an erased user', () => {
+    given([registered]).when(update('   ')).thenFails({ error: 'VALIDATION_FAILED' });
+    given([]).when(update('Mei')).thenFails({ error: 'USER_NOT_FOUND' });
+    given([registered, erased]).when(update('Mei')).thenFails({ error: 'USER_ERASED' });
+  });
+});
+
+describe('BindPhone', () => {
+  const bind = (phone: string): UserCommand => ({
+    type: 'BindPhone',
+    data: { userId, phone, countryCode: '86', now: t2 },
+  });
+
+  it('binds a phone number once', () => {
+    const bound: UserEvent = { type: 'PhoneNumberBound', data: { userId, phone: '13800138000', countryCode: '86', at: at2 } };
+    given([registered]).when(bind('13800138000')).then([bound]);
+    given([registered, bound]).when(bind('13800138000')).then([]);
+    given([registered, erased]).when(bind('13800138000')).thenFails({ error: 'USER_ERASED' });
+  });
+});
+
+describe('RevokeSessions and EraseUser', () => {
+  it('raises the token version on each revocation', () => {
+    const revoked: UserEvent = { type: 'SessionsRevoked', data: { userId, tokenVersion: 1, at: at1 } };
+    given([registered, revoked])
+      .when({ type: 'RevokeSessions', data: { userId, now: t2 } })
+      .then([{ type: 'SessionsRevoked', data: { userId, tokenVersion: 2, at: at2 } }]);
+  });
+
+  it('erases once, revoking tokens; erasing again changes nothing; an unknown user is refused', () => {
+    const erase: UserCommand = { type: 'EraseUser', data: { userId, now: t2 } };
+    given([registered, loggedIn]).when(erase).then([{ type: 'UserErased', data: { userId, tokenVersion: 1, at: at2 } }]);
+    given([registered, erased]).when(erase).then([]);
+    given([]).when(erase).thenFails({ error: 'USER_NOT_FOUND' });
+    given([registered, erased])
+      .when({ type: 'RevokeSessions', data: { userId, now: t2 } })
+      .thenFails({ error: 'USER_ERASED' });
+  });
+});
+
+describe('user ids', () => {
+  it('are UUIDs derived from (appId, openid): the same for every process, distinct per app', () => {
+    expect(userIdFor(appId, openid)).toBe(userId);
+    expect(userId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(userIdFor('wx-app-2', openid)).not.toBe(userId);
+    expect(userIdFor(appId, 'o-openid-2')).not.toBe(userId);
+  });
+});
