@@ -1,0 +1,99 @@
+// Reading the server's answers: a login grant, a user, or a typed failure. Lenient about
+// extra fields, and about the seed's habit of answering failures with HTTP 200 and `code: 0`.
+
+import type { FailureReason, LoginFailure, LoginGrant, SessionUser } from '../machines/index.js';
+import { MiniAuthError } from './errors.js';
+import type { HttpResponse } from './ports.js';
+
+type Body = Record<string, unknown>;
+
+function bodyOf(response: HttpResponse): Body {
+  return typeof response.data === 'object' && response.data !== null ? (response.data as Body) : {};
+}
+
+// WeChat's errcodes as the server passes them on (WECHAT.md), and the open-data SDK codes.
+// Without one, the HTTP status decides (429 wait, 5xx retry later, other 4xx a person's call).
+const ERRCODE_REASONS: Record<string, FailureReason> = {
+  '-1': 'busy',
+  '40029': 'badCode',
+  '40163': 'codeUsed',
+  '45011': 'rateLimited',
+  '40226': 'blocked',
+  '-41001': 'decrypt',
+  '-41002': 'decrypt',
+  '-41003': 'decrypt',
+};
+
+export function isLoginGoneAnswer(response: HttpResponse): boolean {
+  return response.status === 401 || bodyOf(response)['code'] === -1;
+}
+
+function reasonOf(response: HttpResponse, body: Body): FailureReason {
+  if (isLoginGoneAnswer(response)) return 'loginGone';
+  const byErrcode = ERRCODE_REASONS[String(body['errcode'])];
+  if (byErrcode) return byErrcode;
+  if (response.status === 429) return 'rateLimited';
+  if (response.status >= 500 || response.status < 400) return 'server';
+  return 'rejected';
+}
+
+export function failureFromAnswer(response: HttpResponse): MiniAuthError {
+  const body = bodyOf(response);
+  const name = typeof body['error'] === 'string' ? body['error'] : `HTTP_${response.status}`;
+  const failure: LoginFailure = {
+    reason: reasonOf(response, body),
+    code: name,
+    message: typeof body['message'] === 'string' ? body['message'] : `The server answered ${response.status}.`,
+    status: response.status,
+  };
+  if (typeof body['errcode'] === 'number') failure.errcode = body['errcode'];
+  const retryAfter = Number(body['retryAfterSeconds'] ?? response.header['retry-after']);
+  if (retryAfter > 0) failure.retryAfterSeconds = retryAfter;
+  return new MiniAuthError(failure);
+}
+
+/** A success in the mini program convention: 2xx, and no `code` other than 1. */
+export function isSuccess(response: HttpResponse): boolean {
+  const code = bodyOf(response)['code'];
+  return response.ok && (code === undefined || code === 1);
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+export function toUser(value: unknown): SessionUser {
+  const user = (typeof value === 'object' && value !== null ? value : {}) as Body;
+  return {
+    id: String(user['id'] ?? user['userId'] ?? ''),
+    nickname: text(user['nickname']),
+    avatarUrl: text(user['avatarUrl']),
+    phone: text(user['phone']),
+  };
+}
+
+/** expiresAt may come as epoch ms, epoch seconds or an ISO date. */
+function toEpochMs(value: unknown, now: number): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e12 ? value * 1000 : value;
+  if (typeof value === 'string') {
+    const parsed = Date.parse(value);
+    if (!Number.isNaN(parsed)) return parsed;
+  }
+  return now + 3_600_000; // unknown: assume an hour; the server's 401 corrects it
+}
+
+export function toGrant(response: HttpResponse, now: number): LoginGrant {
+  const body = bodyOf(response);
+  if (!isSuccess(response) || typeof body['token'] !== 'string') throw failureFromAnswer(response);
+  return {
+    token: body['token'],
+    expiresAt: toEpochMs(body['expiresAt'], now),
+    user: toUser(body['user']),
+    isNew: body['isNew'] === true,
+  };
+}
+
+export function userFrom(response: HttpResponse): { user: SessionUser } {
+  if (!isSuccess(response)) throw failureFromAnswer(response);
+  return { user: toUser(bodyOf(response)['user']) };
+}

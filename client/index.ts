@@ -1,0 +1,28 @@
+// miniauth/client: the SDK mini program pages embed.
+export { createMiniAuth } from './session.js';
+export type { LaunchOptions, MiniAuth, WxPhoneDetail, WxUserInfoDetail } from './session.js';
+export type { MiniAuthOptions, RetryPolicy } from './options.js';
+export type { RequestConfig } from './requests.js';
+export { MiniAuthError, isMiniAuthError } from './errors.js';
+export type { WxFailure } from './errors.js';
+export { isLoginGoneAnswer } from './answers.js';
+export type {
+  Clock, Feedback, HttpMethod, HttpRequest, HttpResponse, Login, Navigator, Platform, Request, Storage,
+} from './ports.js';
+export { systemClock } from './ports.js';
+export { fromTask } from '../machines/index.js';
+export { toAuthView } from './view.js';
+export type { AuthView, LoginSnapshot } from './view.js';
+export { wxPlatform } from './platform/wx-platform.js';
+export type { WxApi } from './platform/wx-api.js';
+export { wxLogin } from './platform/wx-login.js';
+export { wxRequest } from './platform/wx-request.js';
+export { wxStorage } from './platform/wx-storage.js';
+export { wxNavigator } from './platform/wx-navigator.js';
+export { wxFeedback } from './platform/wx-feedback.js';
+export { memoryStorage } from './platform/memory-storage.js';
+export type { MemoryStorage } from './platform/memory-storage.js';
+export { authBehavior } from './bindings/behavior.js';
+export type { AuthHost } from './bindings/behavior.js';
+export { authVuePlugin } from './bindings/vue-plugin.js';
+export type { AuthHandle, MakeReactive, VueLike } from './bindings/vue-plugin.js';

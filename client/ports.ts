@@ -1,0 +1,73 @@
+// The small typed ports the SDK needs from a platform. The wx adapters in ./platform
+// implement them; other platforms (Alipay, a test double) can be written against them.
+
+/** What wx.request can send (no PATCH on WeChat). */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'OPTIONS';
+
+export interface HttpRequest {
+  url: string;
+  method: HttpMethod;
+  data?: unknown;
+  header?: Record<string, string>;
+  timeout?: number;
+}
+
+/** Any HTTP answer, 4xx and 5xx included: `ok` is false outside 2xx. */
+export interface HttpResponse<T = unknown> {
+  ok: boolean;
+  status: number;
+  data: T;
+  header: Record<string, string>;
+}
+
+/** Key/value strings, synchronous like wx's *StorageSync calls. */
+export interface Storage {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+}
+
+export interface Request {
+  /** Resolves with every HTTP answer; rejects (MiniAuthError, reason `network`) only when none came. */
+  send(request: HttpRequest): Promise<HttpResponse>;
+}
+
+export interface Login {
+  /** A fresh one-time code (wx.login); rejects with reason `wxLogin`, errMsg kept. */
+  login(): Promise<{ code: string }>;
+}
+
+export interface Navigator {
+  /** Replaces the current page: the stack keeps its depth. */
+  redirectTo(url: string): Promise<void>;
+  /** Closes every page and opens this one (works before the first page exists). */
+  reLaunch(url: string): Promise<void>;
+}
+
+export interface Feedback {
+  toast(message: string): void;
+  showLoading(title: string): void;
+  hideLoading(): void;
+}
+
+/** Wall-clock time and timers; XState's delays run on it. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: (...args: unknown[]) => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+export interface Platform {
+  storage: Storage;
+  request: Request;
+  login: Login;
+  navigator: Navigator;
+  feedback: Feedback;
+  clock?: Clock;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+};

@@ -1,0 +1,131 @@
+// buildApp(config, deps): the whole HTTP service as a fastify instance, not listening (only
+// the server entry listens; tests call inject() or listen on port 0). It opens what it needs
+// besides the deps (the revocation cache, a Redis client) and closes that on app.close();
+// the database and the gateway belong to the caller.
+
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { createLogger } from './log.js';
+import { createLoginCodes } from './login/login-codes.js';
+import { createLoginService } from './login/login-service.js';
+import { accountRoutes } from './routes/account.js';
+import { registerOpenApi } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+import { loginRoutes } from './routes/login.js';
+import { registerRateLimits } from './routes/rate-limits.js';
+import type { RouteServices } from './routes/services.js';
+import type { Database } from './store/database.js';
+import { createTokenService, createTokenVersionCache } from './tokens/index.js';
+import { Users } from './users/index.js';
+import type { WeChatGateway } from './wechat/index.js';
+
+export interface AppDeps {
+  /** Migrated; not closed by the app. */
+  db: Database;
+  gateway: WeChatGateway;
+  /** Milliseconds since the epoch, for tokens, events and the revocation cache (tests move it). */
+  clock?: () => number;
+  /** A pino logger (createLogger); by default one at config.logLevel writing to stdout. */
+  logger?: FastifyBaseLogger;
+  /** Rate-limit counters; by default a client of config.redisUrl when set, else in memory. */
+  redis?: Redis;
+}
+
+/** The largest body accepted: a legacy payload is a few kilobytes. */
+export const BODY_LIMIT = 64 * 1024;
+
+// Above the WeChat timeout (5 s by default): a retry of a code waits out the first request's exchange.
+const PENDING_CODE_MARGIN_MS = 2_000;
+const REDIS_READY_WAIT_MS = 1_000;
+
+function connectRateLimitRedis(url: string): Redis {
+  // Fail fast when Redis is away: the limiter then lets requests through (skipOnError).
+  return new Redis(url, { connectTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+}
+
+export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
+  const clock = deps.clock ?? Date.now;
+  const app = Fastify({
+    loggerInstance: deps.logger ?? createLogger({ level: config.logLevel }),
+    bodyLimit: BODY_LIMIT,
+    // Our own ids only: a client-chosen id would reach the event log's metadata and the logs.
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+  });
+
+  const appIds = config.wechat.apps.map((app) => app.appId);
+  const users = new Users(deps.db);
+  const tokens = createTokenService({ keys: config.jwt.keys, ttlSeconds: config.jwt.ttlSeconds, audience: appIds, clock });
+  const versions = createTokenVersionCache({
+    ttlMs: config.revocationTtlMs,
+    clock,
+    logger: app.log,
+    loadVersion: async (userId) => (await users.findById(userId))?.tokenVersion ?? null,
+    ...(config.redisUrl === undefined ? {} : { redis: { url: config.redisUrl } }),
+  });
+  const ownRedis = deps.redis === undefined && config.redisUrl !== undefined ? connectRateLimitRedis(config.redisUrl) : undefined;
+  ownRedis?.on('error', () => undefined); // reported by the limiter (skipOnError) and the version cache
+  const services: RouteServices = {
+    db: deps.db,
+    users,
+    gateway: deps.gateway,
+    tokens,
+    versions,
+    appIds,
+    clock,
+    login: createLoginService({
+      users,
+      gateway: deps.gateway,
+      tokens,
+      codes: createLoginCodes(deps.db, clock),
+      clock,
+      logger: app.log,
+      pendingWaitMs: config.wechat.timeoutMs + PENDING_CODE_MARGIN_MS,
+    }),
+  };
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  // An empty JSON body (a DELETE or POST with nothing to say) is no body, not a parse error.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') done(null, undefined);
+    else parseJson(request, text, done);
+  });
+  app.decorateRequest('user');
+
+  app.register(async (root) => {
+    await registerOpenApi(root, '1.0.0');
+    await registerRateLimits(root, deps.redis ?? ownRedis);
+    await root.register(healthRoutes, { db: deps.db });
+    await root.register(loginRoutes, {
+      services,
+      loginPerMinute: config.rateLimit.loginPerMinute,
+      loginPerOpenidPerMinute: config.rateLimit.loginPerOpenidPerMinute,
+    });
+    await root.register(accountRoutes, { services });
+  });
+
+  // Revocations announced by other processes are missed until the subscription is live; a
+  // Redis that is away must not hold up the start (the TTL bounds what is missed meanwhile).
+  app.addHook('onReady', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, REDIS_READY_WAIT_MS);
+    });
+    await Promise.race([versions.ready(), giveUp]).finally(() => clearTimeout(timer));
+  });
+  app.addHook('onClose', async () => {
+    await versions.close();
+    ownRedis?.disconnect();
+  });
+  return app;
+}

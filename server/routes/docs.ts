@@ -1,0 +1,31 @@
+// The OpenAPI document, generated from the routes' zod schemas, at /openapi.json, and the
+// Swagger UI at /docs (its static files come from the package: no network needed).
+
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+/** Register before any route: @fastify/swagger collects routes as they are added. */
+export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'miniauth',
+        version,
+        description: 'WeChat mini program login. Every failure answers `{ code, error, message }`: code -1 means the login is gone (log in again), 0 any other failure; success answers code 1.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          tokenHeader: { type: 'apiKey', in: 'header', name: 'token', description: "Older clients (the seed's) send the token in a `token` header" },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

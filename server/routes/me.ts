@@ -1,0 +1,33 @@
+// GET /me and DELETE /me (erasure: the personal data goes, every token of the user dies).
+
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { currentUser } from './current-user.js';
+import * as wire from './schemas.js';
+import type { RouteServices } from './services.js';
+import { toUserView } from './user-view.js';
+
+export const meRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
+  app.get('/me', {
+    schema: {
+      tags: ['account'],
+      summary: 'The signed-in user',
+      security: wire.authenticated,
+      response: { 200: wire.userAnswer, ...wire.failures },
+    },
+  }, async (request) => ({ code: 1 as const, user: toUserView(await currentUser(services, request.user)) }));
+
+  app.delete('/me', {
+    schema: {
+      tags: ['account'],
+      summary: "Erase the user's personal data and end every login",
+      description: 'The event log keeps what happened, with the personal fields made unreadable. A later login starts a new, empty account.',
+      security: wire.authenticated,
+      response: { 200: wire.doneAnswer, ...wire.failures },
+    },
+  }, async (request) => {
+    const userId = request.user.id;
+    await services.users.erase(userId, new Date(services.clock()), { requestId: request.id });
+    await services.versions.invalidate(userId);
+    return { code: 1 as const, message: '账号已删除' };
+  });
+};

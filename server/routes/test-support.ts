@@ -1,0 +1,140 @@
+// Shared set-up for the app's integration tests: the real simulator on loopback, a migrated
+// database (PostgreSQL schema or PGlite), the app built by buildApp with a captured log, and
+// helpers that act as the phone.
+
+import { Writable } from 'node:stream';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createDeviceClient, createSimulator, type DeviceClient, type Simulator } from '../../simulator/index.js';
+import type { DatabaseTarget, TestDatabase } from '../../test/support/databases.js';
+import { buildApp, type AppDeps } from '../app.js';
+import { loadConfig, type Config } from '../config.js';
+import { createLogger } from '../log.js';
+import type { Database } from '../store/database.js';
+import { createWeChatGateway } from '../wechat/index.js';
+
+export const APP = { appId: 'wx00000000000000b1', secret: 'app-test-secret-0123456789abcdef' };
+/** A second mini program, served by the same server with HarnessOptions.twoApps. */
+export const APP2 = { appId: 'wx00000000000000b2', secret: 'app-test-secret-fedcba9876543210' };
+export const JWT_SECRET = 'app-test-jwt-secret-0123456789abcdefghij';
+
+export interface HarnessOptions {
+  /** Extra environment for loadConfig (rate limits, JWT keys, Redis, …). */
+  env?: Record<string, string>;
+  rotation?: 'never' | 'always';
+  /** Serve APP and APP2 (WECHAT_APPS) instead of APP alone. */
+  twoApps?: boolean;
+}
+
+export interface AppHarness {
+  sim: Simulator;
+  device: DeviceClient;
+  db: TestDatabase;
+  config: Config;
+  app: FastifyInstance;
+  /** Every log line of the apps and gateways built here. */
+  logs: string[];
+  /** Moves the apps' clock (tokens, events, revocation cache); the simulator keeps its own. */
+  advance(ms: number): void;
+  now(): number;
+  /** Another app on the same data, as another server process would be (own pool on pg). */
+  another(env?: Record<string, string>, deps?: Partial<AppDeps>): Promise<FastifyInstance>;
+  /** A new user on the phone, and a login code for them. */
+  newUser(): Promise<{ openid: string; code: string }>;
+  /** Logs a fresh user in; returns the answer body and the openid. */
+  login(openid?: string): Promise<{ openid: string; status: number; body: Record<string, unknown>; token: string }>;
+  inject(options: InjectOptions, app?: FastifyInstance): Promise<LightMyRequestResponse>;
+  /** How many events of the type (all when absent) the log holds. */
+  countEvents(type?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function configFor(simBase: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'memory',
+    WECHAT_APPID: APP.appId,
+    WECHAT_SECRET: APP.secret,
+    WECHAT_API_BASE: simBase,
+    WECHAT_TIMEOUT_MS: '1000',
+    JWT_SECRET,
+    LOG_LEVEL: 'debug',
+    LOGIN_RATE_LIMIT: '0',
+    LOGIN_RATE_LIMIT_PER_OPENID: '0',
+    ...env,
+  });
+}
+
+export async function startHarness(target: DatabaseTarget, options: HarnessOptions = {}): Promise<AppHarness> {
+  const sim = createSimulator({ apps: options.twoApps ? [APP, APP2] : [APP], rotation: options.rotation ?? 'never' });
+  const base = await sim.listen();
+  const device = createDeviceClient(base);
+  const db = await target.open();
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+  const apps: FastifyInstance[] = [];
+
+  function build(config: Config, appDb: Database, deps: Partial<AppDeps> = {}): FastifyInstance {
+    const logger = createLogger({ level: 'debug' }, stream);
+    const gateway = createWeChatGateway({ apiBase: base, apps: config.wechat.apps, timeoutMs: config.wechat.timeoutMs, logger, clock: () => sim.now() });
+    const app = buildApp(config, { db: appDb, gateway, clock, logger, ...deps });
+    apps.push(app);
+    return app;
+  }
+
+  const appsEnv: Record<string, string> = options.twoApps
+    ? { WECHAT_APPID: '', WECHAT_SECRET: '', WECHAT_APPS: `${APP.appId}:${APP.secret},${APP2.appId}:${APP2.secret}` }
+    : {};
+  options = { ...options, env: { ...appsEnv, ...options.env } };
+  const config = configFor(base, options.env);
+  const app = build(config, db);
+  await app.ready();
+
+  const inject = (request: InjectOptions, target: FastifyInstance = app) => target.inject(request);
+
+  return {
+    sim,
+    device,
+    db,
+    config,
+    app,
+    logs,
+    advance: (ms) => void (offset += ms),
+    now: clock,
+    async another(env = {}, deps = {}) {
+      const other = build(configFor(base, { ...options.env, ...env }), await db.connectAgain(), deps);
+      await other.ready();
+      return other;
+    },
+    async newUser() {
+      const { openid } = await device.createUser();
+      return { openid, code: await device.login(openid) };
+    },
+    async login(openid) {
+      const who = openid ?? (await device.createUser()).openid;
+      const code = await device.login(who);
+      const response = await inject({ method: 'POST', url: '/wx/login', payload: { code } });
+      const body = response.json<Record<string, unknown>>();
+      return { openid: who, status: response.statusCode, body, token: String(body['token']) };
+    },
+    inject,
+    async countEvents(type) {
+      const { rows } = await db.query<{ n: string | number }>(
+        type === undefined ? 'SELECT count(*) AS n FROM events' : 'SELECT count(*) AS n FROM events WHERE type = $1',
+        type === undefined ? [] : [type],
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+    async close() {
+      await Promise.all(apps.map((each) => each.close()));
+      await sim.close();
+      await db.close();
+    },
+  };
+}
