@@ -52,6 +52,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger({ level: config.logLevel }),
     bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
     // Our own ids only: a client-chosen id would reach the event log's metadata and the logs.
     requestIdHeader: false,
     genReqId: () => randomUUID(),

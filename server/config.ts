@@ -55,6 +55,12 @@ export interface Config {
   redisUrl: string | undefined;
   /** How long a process may trust its cached token version of a user (revocation delay). */
   revocationTtlMs: number;
+  /**
+   * Whose X-Forwarded-For to believe (fastify's trustProxy): false, true, or the proxies'
+   * addresses. Behind a load balancer, without it every phone shares the proxy's address.
+   * (A hop count is not offered: fastify 5 ignores it, as it cannot vouch for the peer.)
+   */
+  trustProxy: boolean | string;
   /** Where development state lives (`.miniauth/`: PGlite data, the generated JWT secret). */
   stateDir: string;
 }
@@ -127,6 +133,14 @@ const variables = z.object({
   LOGIN_RATE_LIMIT_PER_OPENID: whole(0, 1_000_000, 30),
   REDIS_URL: text.pipe(z.url({ protocol: /^rediss?$/, error: 'expected redis://… or rediss://…' }).optional()),
   REVOCATION_TTL_MS: whole(0, 3_600_000, 5000),
+  TRUST_PROXY: text.transform((value, ctx) => {
+    if (value === undefined || value === 'false') return false;
+    if (value === 'true') return true;
+    const addresses = value.split(',').map((item) => item.trim());
+    if (addresses.every((item) => /^[0-9a-fA-F.:]*[.:][0-9a-fA-F.:]*(\/\d{1,3})?$/.test(item))) return addresses.join(',');
+    ctx.addIssue({ code: 'custom', message: 'expected false, true, or the addresses/CIDRs of the proxies separated by commas (e.g. 10.0.0.0/8)' });
+    return z.NEVER;
+  }),
 });
 
 type Variables = z.output<typeof variables>;
@@ -288,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     rateLimit: { loginPerMinute: vars.LOGIN_RATE_LIMIT, loginPerOpenidPerMinute: vars.LOGIN_RATE_LIMIT_PER_OPENID },
     redisUrl: vars.REDIS_URL,
     revocationTtlMs: vars.REVOCATION_TTL_MS,
+    trustProxy: vars.TRUST_PROXY,
     stateDir,
   };
 }
@@ -306,5 +321,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     rateLimit: config.rateLimit,
     redis: config.redisUrl === undefined ? 'off' : 'on',
     revocationTtlMs: config.revocationTtlMs,
+    trustProxy: config.trustProxy,
   };
 }

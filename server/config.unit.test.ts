@@ -95,6 +95,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'var/pg' }, { cwd }).database).toEqual({ kind: 'pglite', dataDir: join(cwd, 'var/pg') });
   });
 
+  it('reads TRUST_PROXY as off, on or proxy addresses, and refuses anything else', () => {
+    const trust = (value?: string) => loadConfig({ DATABASE_URL: 'memory', TRUST_PROXY: value }).trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(() => trust('2')).toThrow(/TRUST_PROXY/);
+    expect(trust('10.0.0.0/8, 127.0.0.1')).toBe('10.0.0.0/8,127.0.0.1');
+    expect(() => trust('sometimes')).toThrow(/TRUST_PROXY: expected false, true/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: ' ', DATABASE_URL: 'memory' }).port).toBe(3000);
   });

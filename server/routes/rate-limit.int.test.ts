@@ -54,6 +54,17 @@ describe('login rate limits', () => {
     for (let i = 0; i < 8; i++) expect((await attempt(address, {}, unlimited)).statusCode).toBe(400);
   });
 
+  it('behind a trusted proxy (TRUST_PROXY), counts each phone by its forwarded address', async () => {
+    const proxy = randomAddress();
+    const proxied = await h.another({ TRUST_PROXY: proxy, LOGIN_RATE_LIMIT: '2' });
+    const [phoneA, phoneB] = [randomAddress(), randomAddress()];
+    const via = (phone: string) =>
+      h.inject({ method: 'POST', url: '/wx/login', payload: {}, remoteAddress: proxy, headers: { 'x-forwarded-for': phone } }, proxied);
+    for (let i = 0; i < 2; i++) expect((await via(phoneA)).statusCode).toBe(400);
+    expectLimited(await via(phoneA));
+    expect((await via(phoneB)).statusCode).toBe(400);
+  });
+
   it('shares the counters between processes through Redis', async () => {
     const env = { REDIS_URL, LOGIN_RATE_LIMIT: '2' };
     const [a, b] = [await h.another(env), await h.another(env)];
