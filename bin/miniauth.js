@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// The `miniauth` command. Runs the compiled CLI when the package is built, and the
-// TypeScript source through tsx in a checkout.
+// The `miniauth` command. In a checkout (the TypeScript source is there) it runs the source
+// through tsx, so a stale build never stands in for it; in an installed package, the build.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const built = `${root}dist/server/cli.js`;
-if (existsSync(built)) {
-  await import(pathToFileURL(built).href);
-} else {
+const source = `${root}server/cli.ts`;
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(`${root}server/cli.ts`).href);
+  await import(pathToFileURL(source).href);
+} else {
+  await import(pathToFileURL(`${root}dist/server/cli.js`).href);
 }

@@ -1,0 +1,108 @@
+// Masks secrets and personal data in any value about to leave the process for an inspector:
+// tokens, login and phone codes, WeChat's encrypted payloads, session keys, phone numbers.
+// A secret becomes a numbered label ("[masked token #2]"): the inspector still shows that a
+// token changed, and which request carried which one, without showing any of them.
+
+/** Keys (compared without case, `_` or `-`) whose values are never shown. */
+const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'token', 'accesstoken', 'refreshtoken', 'idtoken', 'jwt', 'authorization',
+  'code', 'jscode', 'freshcode', 'phonecode',
+  'encrypteddata', 'iv', 'signature', 'rawdata',
+  'sessionkey', 'secret', 'appsecret', 'jwtsecret', 'password',
+  'phone', 'phonenumber', 'purephonenumber', 'mobile',
+]);
+
+// A JWT anywhere in a string (an Authorization header, an error text), and secrets in URLs.
+const JWT = /eyJ[\w-]*\.[\w-]+\.[\w-]+/g;
+const QUERY_SECRET = /([?&](?:code|js_code|token|access_token|session_key|secret)=)[^&#\s]+/gi;
+
+const MASKED = /^\[masked [a-z]+(?: #\d+)?\]$/;
+const MAX_NUMBERED = 512;
+
+function normalise(key: string): string {
+  return key.replace(/[-_]/g, '').toLowerCase();
+}
+
+/** 32-bit FNV-1a: the label table is keyed by this, so it never holds a secret itself. */
+function fingerprint(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+export interface MaskOptions {
+  /** Replaces objects the walk must not copy (live actor refs); return undefined to copy as usual. */
+  substitute?: (value: object) => unknown;
+}
+
+export type Mask = <T>(value: T) => T;
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A masking function with its own numbering: the same secret gets the same label for as long
+ * as the function lives. Plain objects, arrays and errors are copied (functions kept, so a
+ * snapshot's `matches`/`hasTag`/`toJSON` still work); other class instances pass as they are.
+ */
+export function createMask(options: MaskOptions = {}): Mask {
+  const numbers = new Map<string, number>();
+  const counts = new Map<string, number>();
+
+  const label = (kind: string, secret: string): string => {
+    // Already masked (an inspector wrapped twice): keep the first label.
+    if (MASKED.test(secret)) return secret;
+    const key = `${kind}:${fingerprint(secret)}`;
+    let n = numbers.get(key);
+    if (n === undefined && numbers.size < MAX_NUMBERED) {
+      n = (counts.get(kind) ?? 0) + 1;
+      counts.set(kind, n);
+      numbers.set(key, n);
+    }
+    return n === undefined ? `[masked ${kind}]` : `[masked ${kind} #${n}]`;
+  };
+
+  const scrub = (text: string): string =>
+    text.replace(JWT, (jwt) => label('token', jwt)).replace(QUERY_SECRET, '$1[masked]');
+
+  const walk = (value: unknown, seen: WeakMap<object, unknown>): unknown => {
+    if (typeof value === 'string') return scrub(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (seen.has(value)) return seen.get(value);
+    const substitute = options.substitute?.(value);
+    if (substitute !== undefined) return substitute;
+    if (Array.isArray(value)) {
+      const copy: unknown[] = [];
+      seen.set(value, copy);
+      for (const item of value) copy.push(walk(item, seen));
+      return copy;
+    }
+    const isError = value instanceof Error;
+    if (!isError && !isPlainObject(value)) return value;
+    const source = value as Record<string, unknown>;
+    const copy: Record<string, unknown> = Object.create(isError ? Object.prototype : Object.getPrototypeOf(value));
+    seen.set(value, copy);
+    if (isError) {
+      copy['name'] = (value as Error).name;
+      copy['message'] = scrub((value as Error).message);
+    }
+    // `code` beside a `message` is an error code (`TOKEN_EXPIRED`), not a login code.
+    const codeIsErrorCode = typeof source['message'] === 'string';
+    for (const key of Object.keys(source)) {
+      const item = source[key];
+      const name = normalise(key);
+      const secret = SECRET_KEYS.has(name) && !(name === 'code' && codeIsErrorCode);
+      if (secret && typeof item === 'string' && item !== '') copy[key] = label(name, item);
+      else if (secret && typeof item === 'number' && name !== 'code') copy[key] = label(name, String(item));
+      else copy[key] = walk(item, seen);
+    }
+    return copy;
+  };
+
+  return <T>(value: T): T => walk(value, new WeakMap()) as T;
+}

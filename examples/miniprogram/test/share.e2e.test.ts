@@ -1,0 +1,89 @@
+// A shared card opened by a new user, in both modes of config.js: the share page accepts its
+// invitation once, and only once the person is signed in; the page stack ends as one page, the
+// shared one, with its query.
+
+import { describe, expect, it } from 'vitest';
+import { eventually, fillInProfile, loginBoxShown, sentTo, useExampleWorld } from './support/example-world.js';
+
+const example = useExampleWorld();
+const card = { invite: 'abc', from: 'Alice Wu' };
+
+describe('login-page mode', () => {
+  it('goes to the login page, then back to the shared page with its query, one page in the stack', async () => {
+    const phone = example.phone({ loginMode: 'loginPage', profile: 'required' });
+    phone.launch('pages/share/index', card, 1007);
+    expect(phone.page().route).toBe('pages/login/index');
+    expect(phone.runtime.getCurrentPages().map((page) => page.route)).toEqual(['pages/login/index']);
+
+    const login = phone.page();
+    await eventually(() => loginBoxShown(login), 'the login box shows on the login page');
+    expect(sentTo(phone, '/me')).toHaveLength(0);
+    await fillInProfile(phone, login, 'Bob');
+    await login.tap('#login-box', '#submit');
+
+    await eventually(() => phone.page().route === 'pages/share/index', 'back on the shared page');
+    expect(phone.runtime.getCurrentPages()).toEqual([{ route: 'pages/share/index', options: card }]);
+    const share = phone.page();
+    await eventually(() => share.find('#accepted') !== undefined, 'the invitation accepted');
+    expect(share.text()).toContain('Alice Wu invites you');
+    expect(share.text()).toContain('Welcome, Bob! Invitation abc accepted.');
+    expect(sentTo(phone, '/me', 'GET')).toHaveLength(1);
+  });
+
+  it('a returning user opens the shared page directly and the invitation is accepted at once', async () => {
+    const first = example.phone({ loginMode: 'loginPage', profile: 'required' });
+    first.launch('pages/index/index');
+    await eventually(() => loginBoxShown(first.page()), 'the login box shows');
+    await fillInProfile(first, first.page(), 'Carol');
+    await first.page().tap('#login-box', '#submit');
+    await eventually(() => first.page().route === 'pages/index/index' && first.page().text().includes('Hello, Carol'), 'home');
+    const storage = first.runtime.sim.storage;
+    first.close();
+
+    const again = example.phone({ loginMode: 'loginPage', profile: 'required', storage });
+    again.launch('pages/share/index', card);
+    expect(again.runtime.getCurrentPages()).toEqual([{ route: 'pages/share/index', options: card }]);
+    await eventually(() => again.page().find('#accepted') !== undefined, 'the invitation accepted');
+    expect(again.runtime.sim.logins).toHaveLength(0);
+  });
+});
+
+describe('component mode', () => {
+  it('keeps the shared page, shows the box there, and accepts the invitation after consent, once', async () => {
+    const phone = example.phone({ loginMode: 'component', profile: 'required' });
+    phone.launch('pages/share/index', card, 1007);
+    const share = phone.page();
+    expect(share.route).toBe('pages/share/index');
+    await eventually(() => loginBoxShown(share), 'the login box shows on the shared page');
+    expect(share.find('#pending')).toBeDefined();
+    expect(sentTo(phone, '/me')).toHaveLength(0); // the invitation waits for the login
+
+    await fillInProfile(phone, share, 'Bob');
+    await share.tap('#login-box', '#submit');
+    await eventually(() => share.find('#accepted') !== undefined, 'the invitation accepted');
+    expect(loginBoxShown(share)).toBe(false);
+    expect(sentTo(phone, '/me', 'GET')).toHaveLength(1);
+    expect(phone.runtime.getCurrentPages()).toEqual([{ route: 'pages/share/index', options: card }]);
+  });
+
+  it('a shared page left before the login never runs its invitation', async () => {
+    const phone = example.phone({ loginMode: 'component', profile: 'required' });
+    phone.launch('pages/share/index', card, 1007);
+    await eventually(() => loginBoxShown(phone.page()), 'the login box shows');
+    await new Promise<void>((done) => wx().reLaunch({ url: '/pages/index/index', complete: () => done() }));
+    const home = phone.page();
+    expect(home.route).toBe('pages/index/index');
+
+    await eventually(() => loginBoxShown(home), 'the login box shows on the home page');
+    await fillInProfile(phone, home, 'Eve');
+    await home.tap('#login-box', '#submit');
+    await eventually(() => home.text().includes('Hello, Eve'), 'greeted');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // room for a stray invitation to go out
+    expect(sentTo(phone, '/me')).toHaveLength(0);
+  });
+});
+
+/** The global `wx` the example runs on, as a page's own code would call it. */
+function wx(): { reLaunch(option: { url: string; complete?: () => void }): void } {
+  return (globalThis as unknown as { wx: ReturnType<typeof wx> }).wx;
+}

@@ -1,0 +1,91 @@
+// The `miniauth` command line: which command runs, its exit code, and how a failure is told.
+// Each command lives in its own file here and is loaded only when asked for, so that `--help`
+// and a configuration error answer at once.
+
+import { readFileSync } from 'node:fs';
+import { EXIT_OK, EXIT_USAGE, type CliIo, type Command } from './command.js';
+import { describeFailure } from './failure.js';
+
+interface CommandEntry {
+  summary: string;
+  load(): Promise<Command>;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  serve: {
+    summary: 'run the login server (the default; what npm start runs)',
+    load: async () => (await import('./serve.js')).serveCommand,
+  },
+  simulator: {
+    summary: 'run the local WeChat simulator on its own',
+    load: async () => (await import('./simulator.js')).simulatorCommand,
+  },
+  migrate: {
+    summary: 'apply the database migrations not yet applied',
+    load: async () => (await import('./migrate.js')).migrateCommand,
+  },
+  rebuild: {
+    summary: 'rebuild the users table (and failed logins) from the event log',
+    load: async () => (await import('./rebuild.js')).rebuildCommand,
+  },
+  events: {
+    summary: "print a user's audit trail: events --openid X [--app wx…] [--json]",
+    load: async () => (await import('./events.js')).eventsCommand,
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  return [
+    'Usage: miniauth [command] [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`),
+    '',
+    'Without a command, miniauth serves. "miniauth <command> --help" describes a command and its settings.',
+  ].join('\n');
+}
+
+/** The version in the package.json above this file (one more level up when compiled to dist/). */
+function version(): string {
+  for (const path of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'miniauth' && pkg.version) return pkg.version;
+    } catch {
+      // Not this one.
+    }
+  }
+  return 'unknown';
+}
+
+/** Runs one command line; resolves with the exit code (undefined: leave process.exitCode alone). */
+export async function runCli(argv: string[], io: CliIo): Promise<number | undefined> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    const asked = rest[0];
+    if (asked !== undefined && COMMANDS[asked]) return runCli([asked, '--help'], io);
+    io.out(usage());
+    return EXIT_OK;
+  }
+  if (first === '--version' || first === '-v') {
+    io.out(version());
+    return EXIT_OK;
+  }
+  // No command, or only options: serve.
+  const name = first === undefined || first.startsWith('-') ? 'serve' : first;
+  const args = name === first ? rest : argv;
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.err(`miniauth: unknown command "${name}"`);
+    io.err(usage());
+    return EXIT_USAGE;
+  }
+  try {
+    return await (await entry.load()).run(args, io);
+  } catch (error) {
+    const failure = describeFailure(name, error);
+    for (const line of failure.lines) io.err(line);
+    return failure.exitCode;
+  }
+}

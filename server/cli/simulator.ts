@@ -1,0 +1,14 @@
+// `miniauth simulator`: the WeChat simulator on its own (its own usage, exit codes and signals).
+
+import { runSimulatorCli, USAGE } from '../../simulator/cli.js';
+import type { Command } from './command.js';
+
+export const simulatorCommand: Command = {
+  name: 'simulator',
+  usage: USAGE,
+  async run(argv, io) {
+    // It prints its own usage errors and sets exit code 2; it closes itself on SIGINT/SIGTERM.
+    await runSimulatorCli(argv, { print: io.out, printError: io.err });
+    return undefined;
+  },
+};
