@@ -1,0 +1,68 @@
+// The test model itself: its goals are the machine's own definition, every invoke and delay of
+// the chart can happen in it, its paths replay exactly, and together they reach every goal but
+// the transitions the client cannot take.
+
+import { describe, expect, it } from 'vitest';
+import { getStateNodes, toDirectedGraph } from 'xstate/graph';
+import type { DirectedGraphEdge, DirectedGraphNode } from 'xstate/graph';
+import { loginMachine } from '../machines/login-machine.js';
+import { IGNORED_TAPS } from './model/alphabet.js';
+import { machineActorsAndDelays, machineGoals, UNREACHABLE_THROUGH_CLIENT } from './model/goals.js';
+import { allGoals, generatePaths, replay } from './model/paths.js';
+import { transitionKey } from './model/machine-step.js';
+import { abstractState } from './model/abstraction.js';
+
+const generated = generatePaths();
+
+function edges(node: DirectedGraphNode): DirectedGraphEdge[] {
+  return [...node.edges, ...node.children.flatMap(edges)];
+}
+
+describe('the test model is the login machine', () => {
+  it('takes its goals from the definition: every state node, transition and platform action', () => {
+    const goals = machineGoals();
+    const nodes = getStateNodes(loginMachine.root);
+    // xstate/graph's own view of the chart, plus the eventless transitions it leaves out.
+    const viaGraph = edges(toDirectedGraph(loginMachine)).map((edge) => transitionKey(edge.transition));
+    const always = [loginMachine.root, ...nodes].flatMap((node) => (node.always ?? []).map(transitionKey));
+    expect([...goals.transitions].sort()).toEqual([...new Set([...viaGraph, ...always])].sort());
+    expect(goals.transitions).toHaveLength(68);
+    expect(goals.states).toEqual(nodes.map((node) => node.id));
+    expect(goals.states).toHaveLength(30);
+    expect(goals.platformActions.sort()).toEqual([
+      'followDeepLink', 'hideBusy', 'redirectToLoginPage', 'rejectQueuedRequests', 'rejectRequest',
+      'replayQueuedRequests', 'replayRequest', 'showBusy', 'showFailure',
+    ]);
+  });
+
+  it('makes every invoke end and every delay run out as an event of its own', () => {
+    const { invokes, delays } = machineActorsAndDelays();
+    const events = generated.paths.flatMap((path) => path.steps.map((step) => step.event));
+    for (const invoke of invokes) {
+      expect(events.some((event) => event.type === 'END' && event.invoke === invoke && event.ending === 'done'), invoke).toBe(true);
+      expect(events.some((event) => event.type === 'END' && event.invoke === invoke && event.ending !== 'done'), invoke).toBe(true);
+    }
+    for (const delay of delays) expect(events.some((event) => event.type === 'TIMER' && event.delay === delay), delay).toBe(true);
+  });
+});
+
+describe('the generated paths', () => {
+  it('reach every goal except the transitions the client cannot take', () => {
+    expect(generated.unreached.sort()).toEqual(Object.keys(UNREACHABLE_THROUGH_CLIENT).map((key) => `transition:${key}`).sort());
+    expect(allGoals()).toEqual(expect.arrayContaining(IGNORED_TAPS.map((tap) => `tap:${tap.goal}`)));
+  });
+
+  it('replay to the same states and reach the same goals', () => {
+    for (const path of generated.paths) {
+      const again = replay(path.steps.map((step) => step.event));
+      expect(again.steps.map((step) => abstractState(step.state))).toEqual(path.steps.map((step) => abstractState(step.state)));
+      expect([...again.goals].sort()).toEqual([...path.goals].sort());
+    }
+  });
+
+  it('stay few and short enough to run end to end in seconds', () => {
+    const steps = generated.paths.reduce((sum, path) => sum + path.steps.length, 0);
+    expect(generated.paths.length).toBeLessThanOrEqual(40);
+    expect(steps).toBeLessThanOrEqual(300);
+  });
+});

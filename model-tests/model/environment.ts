@@ -1,0 +1,167 @@
+// The world around the machine as the test model keeps it: the app's configuration, what the
+// server and WeChat know (tokens, session keys, the user's profile), the page requests in
+// flight, and what the person sees (pages, toasts, the loading mask). Platform actions the
+// machine asks for are applied here exactly as the client's provided actions apply them.
+
+import type { LoginFailure, LoginSettings } from '../../machines/index.js';
+import { DEFAULT_LOGIN_SETTINGS, pagePath } from '../../machines/index.js';
+import type { PlatformEffect } from './machine-step.js';
+
+export interface AppConfig {
+  mode: 'component' | 'loginPage';
+  profile: 'none' | 'required';
+}
+
+export const LOGIN_PAGE = '/pages/login/index';
+export const TOKEN_TTL_MS = 7 * 86_400_000; // the server's default TOKEN_TTL
+export const A_MINUTE = 60_000;
+export const A_WEEK = 8 * 86_400_000; // long enough for any token to expire
+
+/** Small numbers, so that caps and retry limits are reached in a few steps. */
+export const RETRY = { maxRetries: 1, backoffMs: 1000, rateLimitWaitMs: 60_000 } as const;
+export const RELOGIN_CAP = 1;
+
+export function settingsFor(config: AppConfig): LoginSettings {
+  return {
+    ...DEFAULT_LOGIN_SETTINGS,
+    ...RETRY,
+    reloginCap: RELOGIN_CAP,
+    profileRequired: config.profile === 'required',
+    loginPage: config.mode === 'loginPage' ? LOGIN_PAGE : null,
+  };
+}
+
+export interface Page {
+  route: string;
+  options: Record<string, string>;
+}
+
+export const SHARED_PAGE: Page = { route: 'pages/share/index', options: { invite: 'abc', from: 'a b' } };
+export const LOGIN_PAGE_ENTRY: Page = { route: pagePath(LOGIN_PAGE), options: {} };
+
+export type RequestState = 'queued' | 'inflight' | 'goneAnswered' | 'resolved' | 'rejected';
+
+/** A page's `auth.request('/me')`, numbered as the client numbers them (`r1`, `r2`, … per app start). */
+export interface PageRequest {
+  id: string;
+  state: RequestState;
+  /** The token label number it was (last) sent with; null = sent without a token. */
+  token: number | null;
+  replayed: boolean;
+  /** resolved: the HTTP status; rejected: the error code. */
+  outcome?: string;
+}
+
+export interface Env {
+  now: number;
+  /** The server has registered this WeChat user. */
+  registered: boolean;
+  profile: boolean;
+  phone: boolean;
+  /** Tokens issued to this phone: t1 … tN. */
+  issued: number;
+  /** Tokens t1 … t(expiredUpTo) have expired, t1 … t(revokedUpTo) were revoked. */
+  expiredUpTo: number;
+  revokedUpTo: number;
+  codes: number;
+  /** Session-key generations: WeChat's current one, the one our server keeps, the pending consent payload's. */
+  wechatKey: number;
+  serverKey: number;
+  payloadKey: number;
+  requests: PageRequest[];
+  nextRequest: number;
+  pages: Page[];
+  toasts: number;
+  loading: boolean;
+  /** Event types the server should have appended since the path began. */
+  serverEvents: string[];
+  /** What storage holds: the last resting state and its token label. */
+  stored: string | null;
+  /** Share pages waiting in `whenSignedIn`, and how many ran. */
+  waiters: number;
+  invitesAccepted: number;
+}
+
+export function initialEnv(): Env {
+  return {
+    now: 1_900_000_000_000,
+    registered: false, profile: false, phone: false,
+    issued: 0, expiredUpTo: 0, revokedUpTo: 0, codes: 0,
+    wechatKey: 1, serverKey: 0, payloadKey: 0,
+    requests: [], nextRequest: 1,
+    pages: [], toasts: 0, loading: false,
+    serverEvents: [], stored: null, waiters: 0, invitesAccepted: 0,
+  };
+}
+
+export const tokenLabel = (n: number) => `t${n}`;
+export function tokenNumber(label: string | null): number | null {
+  return label === null ? null : Number(label.slice(1));
+}
+
+/** Whether the server accepts token n, and if not, the error it answers. */
+export function tokenVerdict(env: Env, n: number): 'accepted' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED' {
+  if (n <= env.expiredUpTo) return 'TOKEN_EXPIRED'; // the expiry is checked before the token version
+  if (n <= env.revokedUpTo) return 'TOKEN_REVOKED';
+  return 'accepted';
+}
+
+export const isAlive = (request: PageRequest) => request.state !== 'resolved' && request.state !== 'rejected';
+
+function settle(env: Env, id: string, update: (request: PageRequest) => void): void {
+  const request = env.requests.find((candidate) => candidate.id === id);
+  if (request && isAlive(request)) update(request);
+}
+
+function transmit(env: Env, id: string, token: string | null): void {
+  settle(env, id, (request) => {
+    request.state = 'inflight';
+    request.token = tokenNumber(token);
+  });
+}
+
+function reject(env: Env, id: string, failure: LoginFailure | null): void {
+  settle(env, id, (request) => {
+    request.state = 'rejected';
+    request.outcome = failure ? failure.code : 'LOGIN_GONE';
+  });
+}
+
+/** The client's provided actions (client/session.ts), as effects on what the person and server see. */
+export function applyEffect(env: Env, { action, context, event }: PlatformEffect): string | null {
+  const requestId = 'requestId' in event ? (event as { requestId: string }).requestId : null;
+  switch (action) {
+    case 'redirectToLoginPage':
+      if (!context.settings.loginPage) return null;
+      env.pages = [{ route: pagePath(context.settings.loginPage), options: {} }];
+      return action;
+    case 'followDeepLink':
+      if (!context.deepLink || !context.deepLink.path) return null;
+      env.pages = [...env.pages.slice(0, -1), { route: pagePath(context.deepLink.path), options: { ...context.deepLink.query } }];
+      return action;
+    case 'replayQueuedRequests':
+      for (const id of context.pendingRequests) transmit(env, id, context.token);
+      return context.pendingRequests.length > 0 ? action : null;
+    case 'rejectQueuedRequests':
+      for (const id of context.pendingRequests) reject(env, id, context.error);
+      return context.pendingRequests.length > 0 ? action : null;
+    case 'replayRequest':
+      if (requestId) transmit(env, requestId, context.token);
+      return requestId ? action : null;
+    case 'rejectRequest':
+      if (requestId) reject(env, requestId, context.error);
+      return requestId ? action : null;
+    case 'showFailure':
+      if (!context.error?.message) return null;
+      env.toasts += 1;
+      return action;
+    case 'showBusy':
+      env.loading = true;
+      return action;
+    case 'hideBusy':
+      env.loading = false;
+      return action;
+    default:
+      throw new Error(`the test model does not know the platform action "${action}"`);
+  }
+}

@@ -1,0 +1,222 @@
+// The test model: the shipped login machine, stepped as it is, inside a model of its world.
+// Each model event becomes the machine events the client would send (or none), and the
+// platform actions the machine asks for are applied to the world.
+
+import type { ConsentDraft } from '../../machines/index.js';
+import type { ModelEvent } from './alphabet.js';
+import { IGNORED_TAPS, isAtRest } from './alphabet.js';
+import type { AppConfig, Env } from './environment.js';
+import {
+  A_MINUTE, A_WEEK, applyEffect, initialEnv, isAlive, LOGIN_PAGE_ENTRY, settingsFor, SHARED_PAGE, tokenLabel, tokenNumber,
+  tokenVerdict,
+} from './environment.js';
+import type { LoginSnapshot, MachineEvent } from './machine-step.js';
+import { initialMachineSnapshot, stepMachine } from './machine-step.js';
+import { endInvoke } from './outcomes.js';
+
+/** What one step did: transitions taken, nodes entered, platform actions run (and those that had an effect), extra goals. */
+export interface StepRecord {
+  taken: string[];
+  entered: string[];
+  ran: string[];
+  actions: string[];
+  goals: string[];
+}
+
+export interface ModelState {
+  config: AppConfig | null;
+  machine: LoginSnapshot | null;
+  env: Env;
+  last: StepRecord;
+}
+
+export const nothing = (): StepRecord => ({ taken: [], entered: [], ran: [], actions: [], goals: [] });
+
+export function initialModelState(): ModelState {
+  return { config: null, machine: null, env: initialEnv(), last: nothing() };
+}
+
+/** `session.signedIn`: the dotted form pages see in `auth.getView().state`. */
+export function statePath(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const [key, inner] = Object.entries(value as object)[0] ?? ['', ''];
+  return `${key}.${statePath(inner)}`;
+}
+
+export function storedDescription(snapshot: LoginSnapshot): string {
+  return `${statePath(snapshot.value)} ${snapshot.context.token ?? 'no token'}`;
+}
+
+const pageOf = (name: 'share' | 'login') => (name === 'share' ? SHARED_PAGE : LOGIN_PAGE_ENTRY);
+
+const DRAFTS: Record<'profile' | 'wechat', ConsentDraft> = {
+  profile: { kind: 'profile', nickname: 'Ada', avatarUrl: 'http://tmp/avatar.jpeg' },
+  wechat: { kind: 'wechat', encryptedData: 'sealed', iv: 'iv', signature: 'sig', rawData: '{}' },
+};
+
+class Step {
+  readonly record = nothing();
+  constructor(public machine: LoginSnapshot, readonly env: Env) {}
+
+  /** One event into the machine, with what the client does around it (persist, run waiters). */
+  feed(event: MachineEvent): void {
+    const step = stepMachine(this.machine, event);
+    this.machine = step.snapshot;
+    this.record.taken.push(...step.taken);
+    this.record.entered.push(...step.entered);
+    for (const effect of step.effects) {
+      this.record.ran.push(effect.action);
+      const action = applyEffect(this.env, effect);
+      if (action) this.record.actions.push(action);
+    }
+    if (isAtRest(this.machine)) this.env.stored = storedDescription(this.machine);
+    this.runWaiters();
+  }
+
+  /** The client runs `whenSignedIn` callbacks on the first signed-in snapshot (or at once). */
+  runWaiters(): void {
+    if (!this.machine.hasTag('signedIn')) return;
+    this.env.invitesAccepted += this.env.waiters;
+    this.env.waiters = 0;
+  }
+
+  launch(config: AppConfig, page: 'share' | 'login'): void {
+    const { route, options } = pageOf(page);
+    this.env.pages = [pageOf(page)];
+    this.feed({ type: 'LAUNCH', path: route, query: { ...options }, now: this.env.now });
+    // The shared page defers its work until signed in (component mode: it is the page shown).
+    if (config.mode === 'component' && page === 'share') {
+      this.env.waiters += 1;
+      this.runWaiters();
+    }
+  }
+
+  pass(after: 'minute' | 'week'): void {
+    this.env.now += after === 'week' ? A_WEEK : A_MINUTE;
+    if (after === 'week') this.env.expiredUpTo = this.env.issued;
+  }
+
+  request(): void {
+    const id = `r${this.env.nextRequest}`;
+    this.env.nextRequest += 1;
+    const token = this.machine.context.token;
+    // The client's request broker: in a session the request goes out with the token; signed
+    // out it goes out without one; otherwise the machine decides (queue it or reject it).
+    if (this.machine.matches('session')) {
+      this.env.requests.push({ id, state: 'inflight', token: tokenNumber(token), replayed: false });
+    } else if (this.machine.matches('signedOut')) {
+      this.env.requests.push({ id, state: 'inflight', token: null, replayed: false });
+    } else {
+      this.env.requests.push({ id, state: 'queued', token: null, replayed: false });
+      this.feed({ type: 'QUEUE_REQUEST', requestId: id });
+    }
+  }
+
+  /** The server answers the page request in flight (the oldest, if several). */
+  answer(): void {
+    const request = this.env.requests.find((candidate) => candidate.state === 'inflight');
+    if (!request) throw new Error('model: no page request is in flight');
+    const { id } = request;
+    const verdict = request.token === null ? 'noToken' : tokenVerdict(this.env, request.token);
+    if (verdict === 'noToken' || verdict === 'accepted') {
+      request.state = 'resolved';
+      request.outcome = verdict === 'accepted' ? '200' : '401';
+      const { context } = this.machine;
+      if (request.token !== null && tokenLabel(request.token) === context.token && context.relogins > 0) {
+        this.feed({ type: 'TOKEN_ACCEPTED' });
+      }
+      return;
+    }
+    const replayed = request.replayed;
+    request.replayed = true;
+    request.state = 'goneAnswered';
+    this.feed({ type: 'LOGIN_GONE', requestId: id, token: tokenLabel(request.token ?? 0), replayed });
+  }
+
+  /** Requests the machine now holds are queued; a "gone" answer must have been settled. */
+  finish(): void {
+    for (const request of this.env.requests) {
+      if (isAlive(request) && this.machine.context.pendingRequests.includes(request.id)) request.state = 'queued';
+      if (request.state === 'goneAnswered') throw new Error(`model: ${request.id} answered gone but neither queued, replayed nor rejected`);
+    }
+    this.record.entered = [...new Set(this.record.entered)];
+  }
+}
+
+function copyEnv(env: Env): Env {
+  return {
+    ...env,
+    requests: env.requests.map((request) => ({ ...request })),
+    pages: env.pages.map((page) => ({ route: page.route, options: { ...page.options } })),
+    serverEvents: [...env.serverEvents],
+  };
+}
+
+export function modelStep(state: ModelState, event: ModelEvent): ModelState {
+  if (event.type === 'INSTALL') {
+    const config: AppConfig = { mode: event.mode, profile: event.profile };
+    return { config, machine: initialMachineSnapshot({ settings: settingsFor(config) }), env: initialEnv(), last: nothing() };
+  }
+  const { config, machine } = state;
+  if (!config || !machine) throw new Error(`model: "${event.type}" before the app is installed`);
+  const step = new Step(machine, copyEnv(state.env));
+  const { env } = step;
+  switch (event.type) {
+    case 'LAUNCH':
+      step.launch(config, event.page);
+      break;
+    case 'RELAUNCH':
+      // A new app process restores the stored (resting) snapshot: the same state, nothing in flight.
+      step.pass(event.after);
+      Object.assign(env, { requests: [], nextRequest: 1, waiters: 0, loading: false });
+      step.launch(config, event.page);
+      break;
+    case 'LOGIN':
+    case 'RETRY':
+    case 'LOGOUT':
+    case 'LOGOUT_EVERYWHERE':
+    case 'DENY':
+      step.feed({ type: event.type });
+      break;
+    case 'CONSENT': {
+      const keyAtTap = env.wechatKey; // the dialog's payload is sealed with WeChat's key of that moment
+      step.feed({ type: 'CONSENT', draft: DRAFTS[event.kind] });
+      if (step.record.taken.length > 0) env.payloadKey = keyAtTap;
+      break;
+    }
+    case 'BIND_PHONE':
+      step.feed({ type: 'BIND_PHONE', code: 'phone-code' });
+      break;
+    case 'SHOW':
+      step.pass(event.after);
+      step.feed({ type: 'SHOW', now: env.now });
+      break;
+    case 'REQUEST':
+      step.request();
+      break;
+    case 'ANSWER':
+      step.answer();
+      break;
+    case 'REVOKE_ELSEWHERE':
+      // The other phone logs in (the server keeps WeChat's current key), then revokes every token.
+      env.serverEvents.push('UserLoggedIn', 'SessionsRevoked');
+      env.serverKey = env.wechatKey;
+      env.revokedUpTo = env.issued;
+      break;
+    case 'KEY_RENEWED':
+      env.wechatKey += 1;
+      break;
+    case 'END':
+      step.feed(endInvoke(event.invoke, event.ending, env, step.machine));
+      break;
+    case 'TIMER':
+      step.feed({ type: event.eventType as `xstate.after.${string}` });
+      break;
+  }
+  step.finish();
+  const snapshot = step.machine;
+  const tap = IGNORED_TAPS.find((candidate) => JSON.stringify(candidate.event) === JSON.stringify(event));
+  const unchanged = JSON.stringify(snapshot.value) === JSON.stringify(machine.value);
+  if (tap && step.record.taken.length === 0 && unchanged) step.record.goals.push(tap.goal);
+  return { config, machine: snapshot, env, last: step.record };
+}

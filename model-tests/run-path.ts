@@ -1,0 +1,101 @@
+// Runs one generated path against the real system, step by step: do the event, let the system
+// settle, then compare everything a person and the operator can see with what the model says.
+// The first disagreement stops the path with a report a person can act on.
+
+import { describeEvent } from './model/alphabet.js';
+import type { ModelPath } from './model/paths.js';
+import type { ModelState, StepRecord } from './model/test-model.js';
+import { initialModelState, statePath } from './model/test-model.js';
+import { expectedScene } from './model/expectations.js';
+import type { Difference } from './scene.js';
+import { differences } from './scene.js';
+import type { Plant } from './system/app.js';
+import { AppUnderTest } from './system/app.js';
+import { observedScene } from './system/observe.js';
+import { perform } from './system/perform.js';
+import type { SystemWorld } from './system/world.js';
+
+export class PathDisagreement extends Error {
+  constructor(
+    readonly report: string,
+    /** The step (0-based) where the system disagreed, and how; a string when the step could not be done. */
+    readonly step: number,
+    readonly found: Difference[] | string,
+  ) {
+    super(report);
+    this.name = 'PathDisagreement';
+  }
+}
+
+export interface PathRun {
+  /** What the SDK's machine did on each step, for coverage. */
+  records: StepRecord[];
+}
+
+export function describePath(path: ModelPath): string {
+  return path.steps.map((step) => describeEvent(step.event)).join(' → ');
+}
+
+function report(title: string, path: ModelPath, failedAt: number, model: ModelState, found: Difference[] | string): string {
+  const lines = [title, '', 'Events of the path:'];
+  path.steps.forEach((step, i) => lines.push(`  ${i === failedAt ? '✗' : i < failedAt ? '✓' : ' '} ${String(i + 1).padStart(2)}. ${describeEvent(step.event)}`));
+  lines.push('', `After step ${failedAt + 1} the model is in ${model.machine ? statePath(model.machine.value) : 'no state'}.`);
+  if (typeof found === 'string') {
+    lines.push(`The step could not be done on the system: ${found}`);
+  } else {
+    lines.push('Where the system disagreed:');
+    for (const difference of found) {
+      lines.push(`  ${difference.field}`, `      model expected: ${difference.expected}`, `      system showed:  ${difference.shown}`);
+    }
+  }
+  lines.push('', `Replay: ${JSON.stringify(path.steps.map((step) => step.event))}`);
+  return lines.join('\n');
+}
+
+/** Runs the paths in order until one disagrees: the proof that a planted bug is caught. */
+export async function firstDisagreement(world: SystemWorld, paths: readonly ModelPath[], plant: Plant): Promise<PathDisagreement | null> {
+  for (const [i, path] of paths.entries()) {
+    try {
+      await runPath(world, path, `Path ${i + 1} of ${paths.length}`, plant);
+    } catch (error) {
+      if (error instanceof PathDisagreement) return error;
+      throw error;
+    }
+  }
+  return null;
+}
+
+export async function runPath(world: SystemWorld, path: ModelPath, name: string, plant?: Plant): Promise<PathRun> {
+  const install = path.steps[0]?.event;
+  if (install?.type !== 'INSTALL') throw new Error(`${name} does not begin with an install`);
+  const app = new AppUnderTest(world, { mode: install.mode, profile: install.profile }, plant);
+  const records: StepRecord[] = [];
+  await world.device.clearFaults();
+  const cursor = await world.eventCursor();
+  let before = initialModelState();
+  try {
+    for (const [i, step] of path.steps.entries()) {
+      try {
+        await perform(app, step.event, before);
+        await app.settle();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new PathDisagreement(report(`${name} could not go on at step ${i + 1}.`, path, i, step.state, reason), i, reason);
+      }
+      app.nameToken(step.state.machine?.context.token ?? null);
+      const record = app.takeRecord();
+      records.push(record);
+      const shown = await observedScene(app, record, cursor);
+      const retryAfter = app.instance.auth.getSnapshot().context.error?.retryAfterSeconds;
+      const found = differences(expectedScene(step.state, retryAfter), shown);
+      if (found.length > 0) {
+        const title = `${name} disagrees with the model at step ${i + 1} of ${path.steps.length}.`;
+        throw new PathDisagreement(report(title, path, i, step.state, found), i, found);
+      }
+      before = step.state;
+    }
+  } finally {
+    app.close();
+  }
+  return { records };
+}

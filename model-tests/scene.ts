@@ -1,0 +1,85 @@
+// What a person and the operator can see after each step, in one comparable shape: the model
+// says what it should be, the running system says what it is, and any field that differs is
+// reported side by side.
+
+import type { LoginContext } from '../machines/index.js';
+import { hasProfile } from '../machines/index.js';
+import type { Page } from './model/environment.js';
+import { describeTransition } from './model/goals.js';
+
+export interface Scene {
+  state: string;
+  shows: string;
+  context: string;
+  transitions: string[];
+  actions: string[];
+  stored: string;
+  pages: string[];
+  toasts: number;
+  loading: boolean;
+  waiting: string[];
+  timers: string[];
+  requests: string[];
+  serverEvents: string[];
+  invitesAccepted: number;
+}
+
+export const SCENE_FIELDS: Record<keyof Scene, string> = {
+  state: 'machine state',
+  shows: 'the page shows',
+  context: 'SDK context',
+  transitions: 'transitions taken',
+  actions: 'platform actions run',
+  stored: 'login in storage',
+  pages: 'page stack',
+  toasts: 'toasts shown so far',
+  loading: 'loading mask',
+  waiting: 'calls waiting on the network',
+  timers: 'timers set',
+  requests: 'page requests',
+  serverEvents: 'server event log (this path)',
+  invitesAccepted: 'deferred page work run',
+};
+
+export interface Difference {
+  field: string;
+  expected: string;
+  shown: string;
+}
+
+const show = (value: unknown) => (Array.isArray(value) ? (value.length ? value.join(' · ') : '(none)') : String(value));
+
+export function differences(expected: Scene, shown: Scene): Difference[] {
+  return (Object.keys(SCENE_FIELDS) as Array<keyof Scene>)
+    .filter((field) => JSON.stringify(expected[field]) !== JSON.stringify(shown[field]))
+    .map((field) => ({ field: SCENE_FIELDS[field], expected: show(expected[field]), shown: show(shown[field]) }));
+}
+
+export function describeFlags(flags: { signedIn: boolean; busy: boolean; needsConsent: boolean; failed: boolean; signedOut: boolean }): string {
+  const on = (Object.keys(flags) as Array<keyof typeof flags>).filter((flag) => flags[flag]);
+  return on.length ? on.join(', ') : 'nothing';
+}
+
+export function describePage(page: Page): string {
+  const query = Object.keys(page.options).sort().map((key) => `${key}=${page.options[key]}`).join('&');
+  return query ? `${page.route}?${query}` : page.route;
+}
+
+/** The parts of the machine's context a path can check, with tokens under the model's names. */
+export function describeContext(context: LoginContext, label: (token: string | null) => string): string {
+  const { user, error, consent, deepLink } = context;
+  return [
+    `token ${label(context.token)}`,
+    `retries ${context.retries}`,
+    `relogins ${context.relogins}`,
+    `queued [${context.pendingRequests.join(', ')}]`,
+    error ? `error ${error.reason}/${error.code}` : 'no error',
+    user ? `user ${hasProfile(user) ? 'with' : 'without'} profile, ${user.phone ? 'with' : 'without'} phone` : 'no user',
+    deepLink ? `deep link ${describePage({ route: deepLink.path, options: deepLink.query })}` : 'no deep link',
+    consent ? `consent ${consent.kind}${context.consentResent ? ' (resent)' : ''}${context.freshCode ? ' with a fresh code' : ''}` : 'no consent',
+  ].join('; ');
+}
+
+export function describeTransitions(keys: readonly string[]): string[] {
+  return keys.map(describeTransition);
+}
