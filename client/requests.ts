@@ -71,11 +71,16 @@ export function createRequestBroker({ platform, options, snapshot, send }: Reque
       return new Promise<HttpResponse<T>>((resolve, reject) => {
         sequence += 1;
         const id = `r${sequence}`;
-        pending.set(id, { config, replayed: false, resolve: resolve as PendingRequest['resolve'], reject });
         const current = snapshot();
-        if (current.matches('session')) transmit(id, current.context.token);
-        else if (current.matches('signedOut')) transmit(id, null); // public routes still work
-        else send({ type: 'QUEUE_REQUEST', requestId: id }); // waits for the login, or is rejected
+        if (current.status !== 'active') {
+          reject(new MiniAuthError(LOGIN_ENDED)); // stopped: no machine left to ask
+          return;
+        }
+        pending.set(id, { config, replayed: false, resolve: resolve as PendingRequest['resolve'], reject });
+        if (current.matches('signedOut')) transmit(id, null); // public routes still work
+        // The machine decides, in the state it is in when it takes the event (which may already
+        // be a later one than this snapshot): sent with the token, queued for the login, or rejected.
+        else send({ type: 'QUEUE_REQUEST', requestId: id });
       });
     },
 

@@ -89,9 +89,9 @@ export const loginMachine = loginSetup.createMachine({
   states: {
     idle: {
       description: 'Created in App.onLaunch, waiting for the launch options.',
+      // No LOGIN_GONE here: nothing goes out with a token before the launch, and idle is never re-entered.
       on: {
         QUEUE_REQUEST: { actions: 'queueRequest' },
-        LOGIN_GONE: { actions: 'settleGoneRequest' },
       },
     },
     booting: {
@@ -127,7 +127,10 @@ export const loginMachine = loginSetup.createMachine({
       initial: 'routing',
       entry: ['replayQueuedRequests', 'clearQueue'],
       on: {
-        QUEUE_REQUEST: { actions: 'replayRequest' },
+        QUEUE_REQUEST: {
+          actions: 'replayRequest',
+          description: 'Every page request asks the machine; in a session it goes out at once with the current token.',
+        },
         LOGIN_GONE: [
           {
             guard: 'isStaleToken',
@@ -236,7 +239,15 @@ export const loginMachine = loginSetup.createMachine({
             src: 'bindPhone',
             input: phoneInput,
             onDone: { target: 'signedIn', actions: 'storeUser' },
-            onError: { target: 'signedIn', actions: ['recordError', 'showFailure'] },
+            onError: [
+              {
+                guard: 'isLoginGoneFailure',
+                target: '#login.reauthenticating',
+                actions: ['recordPhoneNotBound', 'showFailure', 'forgetToken'],
+                description: 'The token is refused: log in again, as for consent. The phone code was single-use: the toast asks for another tap.',
+              },
+              { target: 'signedIn', actions: ['recordError', 'showFailure'] },
+            ],
           },
         },
         revoking: {
@@ -250,7 +261,12 @@ export const loginMachine = loginSetup.createMachine({
             input: tokenInput,
             onDone: { target: '#login.signedOut', actions: 'forgetSession' },
             onError: [
-              { guard: 'isLoginGoneFailure', target: '#login.signedOut', actions: 'forgetSession' },
+              {
+                guard: 'isLoginGoneFailure',
+                target: '#login.signedOut',
+                actions: 'forgetSession',
+                description: 'The server already refuses this token: the login is gone, so sign out.',
+              },
               { target: 'signedIn', actions: ['recordError', 'showFailure'] },
             ],
           },

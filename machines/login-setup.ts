@@ -4,12 +4,12 @@
 
 import { and, assertEvent, assign, enqueueActions, setup } from 'xstate';
 import {
-  backoffDelay, CODE_REASONS, DENIED, failedWith, hasProfile, isTokenLive, pagePath, rateLimitDelay,
+  backoffDelay, CODE_REASONS, DENIED, failedWith, hasProfile, isTokenLive, pagePath, PHONE_NOT_BOUND, rateLimitDelay,
   RELOGIN_CAP_REACHED, toLoginFailure, TRANSIENT_REASONS,
 } from './policy.js';
 import { fromTask } from './task.js';
 import type {
-  BindPhoneInput, ExchangeCodeInput, LoginContext, LoginEvent, LoginGrant, LoginInput, LoginTag,
+  BindPhoneInput, ExchangeCodeInput, LoginContext, LoginEvent, LoginFailure, LoginGrant, LoginInput, LoginTag,
   RevokeSessionsInput, SubmitConsentInput, UserOutput, WxLoginOutput,
 } from './types.js';
 
@@ -28,6 +28,14 @@ function outputOf<T>(event: LoginEvent): T {
 /** Error carried by an invoke's error event. */
 function errorOf(event: LoginEvent): unknown {
   return (event as unknown as { error: unknown }).error;
+}
+
+/**
+ * The failure being handled: on an invoke's `onError` the event's own error (context.error may
+ * be left over from an earlier failure); in a judging state, the one just recorded from it.
+ */
+function failureInHand(context: LoginContext, event: LoginEvent): LoginFailure | null {
+  return (event.type as string).startsWith('xstate.error.actor.') ? toLoginFailure(errorOf(event)) : context.error;
 }
 
 export const loginSetup = setup({
@@ -73,6 +81,7 @@ export const loginSetup = setup({
     recordError: assign({ error: ({ event }) => toLoginFailure(errorOf(event)) }),
     recordDenial: assign({ error: DENIED }),
     recordCapReached: assign({ error: RELOGIN_CAP_REACHED }),
+    recordPhoneNotBound: assign({ error: PHONE_NOT_BOUND }),
     forgetToken: assign({ token: null, expiresAt: null }),
     forgetSession: assign({
       token: null, expiresAt: null, user: null, deepLink: null, consent: null,
@@ -138,7 +147,7 @@ export const loginSetup = setup({
     isRateLimited: ({ context }) => failedWith(context, 'rateLimited'),
     isBlocked: ({ context }) => failedWith(context, 'blocked'),
     isDecryptFailure: ({ context }) => failedWith(context, 'decrypt'),
-    isLoginGoneFailure: ({ context }) => failedWith(context, 'loginGone'),
+    isLoginGoneFailure: ({ context, event }) => failureInHand(context, event)?.reason === 'loginGone',
     hasUnsentLegacyPayload: ({ context }) =>
       context.consent !== null && context.consent.kind === 'wechat' && !context.consentResent,
 

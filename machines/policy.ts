@@ -51,6 +51,16 @@ export const RELOGIN_CAP_REACHED: LoginFailure = {
   message: 'Signing in again did not help; please try again later.',
 };
 
+/**
+ * The server refused the token while binding the phone: the login is renewed, but the phone
+ * code was single-use, so the person has to tap the button again once signed in.
+ */
+export const PHONE_NOT_BOUND: LoginFailure = {
+  reason: 'loginGone',
+  code: 'PHONE_NOT_BOUND',
+  message: 'Your login had expired, so your phone number was not linked. Please tap the button again.',
+};
+
 /** The server's rule: a profile is a nickname and an avatar. */
 export function hasProfile(user: SessionUser | null): boolean {
   return user !== null && Boolean(user.nickname) && Boolean(user.avatarUrl);

@@ -23,8 +23,6 @@ export function abstractState(state: ModelState): string {
   const consenting = snapshot.matches({ session: 'submittingConsent' });
   return JSON.stringify([
     config, snapshot.value, verdict(current), context.retries, context.relogins,
-    // revoking's onError guard reads context.error, which may be left over from an earlier failure.
-    snapshot.matches('session') && context.error?.reason === 'loginGone',
     hasProfile(context.user), env.profile, env.registered, context.deepLink !== null, env.serverKey === env.wechatKey,
     consenting ? [context.consent?.kind, context.consentResent, env.payloadKey === env.serverKey, env.payloadKey === env.wechatKey] : null,
     env.requests.filter(isAlive).map((request) => [

@@ -55,15 +55,3 @@ export function describeTransition(key: string): string {
   const guard = transition?.guard ? ` [${String((transition.guard as { type?: string }).type ?? 'guard')}]` : '';
   return `${source.replace(/^login\.?/, '') || '(root)'}: ${shortEvent}${guard} → ${targets}`;
 }
-
-/**
- * Transitions of the chart that no sequence of the client's public API can take, with the
- * reason. The walk of the test model proves each unreachable (login-model.unit.test.ts); the
- * coverage check accepts these and nothing else. Each is a question for the chart's owner.
- */
-export const UNREACHABLE_THROUGH_CLIENT: Readonly<Record<string, string>> = {
-  'login.idle|LOGIN_GONE|0':
-    'before the launch the client queues every request (none goes out with a token), so no answer can say "login gone" while idle',
-  'login.session|QUEUE_REQUEST|0':
-    'the client queues a request only when the machine is outside a session (inside one it sends it at once), and XState commits each snapshot before page code runs again',
-};

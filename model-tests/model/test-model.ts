@@ -99,12 +99,9 @@ class Step {
   request(): void {
     const id = `r${this.env.nextRequest}`;
     this.env.nextRequest += 1;
-    const token = this.machine.context.token;
-    // The client's request broker: in a session the request goes out with the token; signed
-    // out it goes out without one; otherwise the machine decides (queue it or reject it).
-    if (this.machine.matches('session')) {
-      this.env.requests.push({ id, state: 'inflight', token: tokenNumber(token), replayed: false });
-    } else if (this.machine.matches('signedOut')) {
+    // The client's request broker: signed out the request goes out without a token; otherwise
+    // the machine decides (send it with the token, queue it, or reject it).
+    if (this.machine.matches('signedOut')) {
       this.env.requests.push({ id, state: 'inflight', token: null, replayed: false });
     } else {
       this.env.requests.push({ id, state: 'queued', token: null, replayed: false });
