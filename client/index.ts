@@ -22,6 +22,8 @@ export { wxNavigator } from './platform/wx-navigator.js';
 export { wxFeedback } from './platform/wx-feedback.js';
 export { memoryStorage } from './platform/memory-storage.js';
 export type { MemoryStorage } from './platform/memory-storage.js';
+export { createInspectionMask, maskingInspector } from './inspect/index.js';
+export type { InspectFunction, Inspector } from './inspect/index.js';
 export { authBehavior } from './bindings/behavior.js';
 export type { AuthHost } from './bindings/behavior.js';
 export { authVuePlugin } from './bindings/vue-plugin.js';

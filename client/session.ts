@@ -4,6 +4,7 @@
 import { createActor } from 'xstate';
 import type { ConsentDraft, LoginEvent } from '../machines/index.js';
 import { loginMachine } from '../machines/index.js';
+import { maskingInspector } from './inspect/masking-inspector.js';
 import { loginActors } from './login-actors.js';
 import { loginPageUrl, pageUrl } from './navigation.js';
 import type { MiniAuthOptions } from './options.js';
@@ -101,7 +102,9 @@ export function createMiniAuth(userOptions: MiniAuthOptions): MiniAuth {
   });
 
   const restored = loadSnapshot(platform.storage, storageKey, settings);
-  actor = createActor(machine, { input: { settings }, clock, snapshot: restored, inspect: options.inspect });
+  // Masked always: an inspector is a window out of the app, and events carry codes and tokens too.
+  const inspect = options.inspect && maskingInspector(options.inspect);
+  actor = createActor(machine, { input: { settings }, clock, snapshot: restored, inspect });
 
   let waiters: Array<() => void> = [];
   const persist = snapshotWriter(platform.storage, storageKey);

@@ -106,6 +106,7 @@ export async function startServer(config: Config, options: ServeOptions = {}): P
     });
 
     const app = buildApp(config, { db, gateway, logger });
+    if (simulatorUrl !== undefined) void app.register(import('../playground/plugin.js'), { config, db, simulatorUrl });
     undo.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
     const stopFollowing = followLoginFailures(db, logger, options.catchUpIntervalMs ?? CATCH_UP_INTERVAL_MS);

@@ -13,74 +13,57 @@ import { createMask } from './mask.js';
 export type InspectFunction = (event: InspectionEvent) => void;
 export type Inspector = InspectFunction | Observer<InspectionEvent>;
 
-type Indexed = Record<PropertyKey, unknown>;
+type Indexed = Record<PropertyKey, any>;
 
 // What an actor view exposes. Everything else (the mailbox, the actor scope, the scheduler)
 // holds live events and the unmasked actor itself, so it reads as undefined.
-const PLAIN_ACTOR_FIELDS = new Set<PropertyKey>(['id', 'sessionId', 'src', 'systemId', 'logic', '_processingStatus']);
-const MASKED_ACTOR_FIELDS = new Set<PropertyKey>(['_snapshot', 'options', '_parent']);
-const ACTOR_METHODS = new Set<PropertyKey>(['send', 'toJSON']);
+const PLAIN_ACTOR_FIELDS = /^(?:id|sessionId|src|systemId|logic|_processingStatus)$/;
+const MASKED_ACTOR_FIELDS = /^(?:_snapshot|options|_parent)$/;
+// Methods that run on the real actor: its own code must keep seeing its real snapshot.
+const ACTOR_METHODS = /^(?:send|toJSON)$/;
+// Readers whose answer is masked: the actor's and its system's.
+const MASKED_READERS = /^(?:getSnapshot|getPersistedSnapshot|get|getAll)$/;
 
-function isActorRef(value: object): value is AnyActorRef {
-  const ref = value as Partial<AnyActorRef>;
-  return typeof ref.send === 'function' && typeof ref.getSnapshot === 'function' && typeof ref.sessionId === 'string';
-}
-
-/** Masked views of actor refs and their system, memoised so `event.actorRef === …` stays stable. */
-function createViews(getMask: () => Mask) {
-  const views = new WeakMap<object, unknown>();
-
-  const memo = <T extends object>(real: T, make: () => T): T => {
-    if (!views.has(real)) views.set(real, make());
-    return views.get(real) as T;
-  };
-
-  const systemView = (system: object): object => memo(system, () => new Proxy(system, {
-    get(target, prop) {
-      const real = target as Indexed & { get(id: string): unknown; getAll(): unknown; getSnapshot(): unknown };
-      if (prop === 'get') return (id: string) => getMask()(real.get(id));
-      if (prop === 'getAll') return () => getMask()(real.getAll());
-      if (prop === 'getSnapshot') return () => getMask()(real.getSnapshot());
-      return undefined;
-    },
-  }));
-
-  const actorView = (ref: AnyActorRef): AnyActorRef => memo(ref, () => new Proxy(ref, {
-    get(target, prop) {
-      const mask = getMask();
-      const real = target as unknown as Indexed;
-      if (PLAIN_ACTOR_FIELDS.has(prop)) return real[prop];
-      if (MASKED_ACTOR_FIELDS.has(prop)) return mask(real[prop]);
-      // Methods run on the real actor: its own code must keep seeing its real snapshot.
-      if (ACTOR_METHODS.has(prop)) return (real[prop] as (...args: unknown[]) => unknown).bind(target);
-      switch (prop) {
-        case 'ref':
-          return actorView(ref);
-        case 'system':
-          return real['system'] ? systemView(real['system'] as object) : undefined;
-        case 'getSnapshot':
-          return () => mask(target.getSnapshot());
-        case 'getPersistedSnapshot':
-          return () => mask(target.getPersistedSnapshot?.());
-        case 'subscribe':
-          return (first: Observer<unknown> | ((snapshot: unknown) => void), ...rest: Array<() => void>) =>
-            typeof first === 'function'
-              ? target.subscribe((snapshot: unknown) => first(mask(snapshot)), ...rest)
-              : target.subscribe({ ...first, next: (snapshot: unknown) => first.next?.(mask(snapshot)) });
-        default:
-          return undefined;
-      }
-    },
-  }));
-
-  return { actorView };
+function isActorRef(value: Indexed): value is AnyActorRef {
+  return typeof value.send === 'function' && typeof value.getSnapshot === 'function' && typeof value.sessionId === 'string';
 }
 
 /** A masking function whose actor refs become masked views; one numbering per inspector. */
 export function createInspectionMask(): Mask {
-  let mask: Mask;
-  const { actorView } = createViews(() => mask);
-  mask = createMask({ substitute: (value) => (isActorRef(value) ? actorView(value) : undefined) });
+  // Memoised, so that `event.actorRef === …` stays stable across events.
+  const views = new WeakMap<object, unknown>();
+
+  const view = (real: Indexed, actor: boolean): unknown => {
+    if (!views.has(real)) {
+      views.set(real, new Proxy(real, {
+        get(target, prop) {
+          if (typeof prop !== 'string') return undefined;
+          const field = target[prop];
+          if (MASKED_READERS.test(prop)) return field && ((...args: unknown[]) => mask(field.apply(target, args)));
+          if (!actor) return undefined;
+          if (PLAIN_ACTOR_FIELDS.test(prop)) return field;
+          if (MASKED_ACTOR_FIELDS.test(prop)) return mask(field);
+          if (ACTOR_METHODS.test(prop)) return field.bind(target);
+          if (prop === 'ref') return view(target, true);
+          if (prop === 'system') return field && view(field, false);
+          if (prop === 'subscribe') {
+            return (first: Indexed, ...rest: unknown[]) =>
+              typeof first === 'function'
+                ? target.subscribe((snapshot: unknown) => first(mask(snapshot)), ...rest)
+                : target.subscribe({
+                    error: first.error && first.error.bind(first),
+                    complete: first.complete && first.complete.bind(first),
+                    next: (snapshot: unknown) => first.next && first.next(mask(snapshot)),
+                  });
+          }
+          return undefined;
+        },
+      }));
+    }
+    return views.get(real);
+  };
+
+  const mask: Mask = createMask({ substitute: (value) => (isActorRef(value) ? view(value, true) : undefined) });
   return mask;
 }
 
@@ -95,8 +78,8 @@ export function maskingInspector(inspect: Inspector): Inspector;
 export function maskingInspector(inspect: Inspector): Inspector {
   const mask = createInspectionMask();
   if (typeof inspect === 'function') return (event) => inspect(mask(event));
-  const observer: Observer<InspectionEvent> = { next: (event) => inspect.next?.(mask(event)) };
-  if (inspect.error) observer.error = (error) => inspect.error?.(mask(error));
-  if (inspect.complete) observer.complete = () => inspect.complete?.();
+  const observer: Observer<InspectionEvent> = { next: (event) => inspect.next && inspect.next(mask(event)) };
+  if (inspect.error) observer.error = (error) => inspect.error!(mask(error));
+  if (inspect.complete) observer.complete = () => inspect.complete!();
   return observer;
 }

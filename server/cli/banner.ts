@@ -62,6 +62,7 @@ export function bannerLines(server: BannerFacts): string[] {
     `  ${url}/wx/login       POST { code } from wx.login()`,
   ];
   if (simulatorUrl !== undefined) {
+    lines.push(`  ${url}/playground     play every login scenario in the browser, on the real machine`);
     lines.push(`  ${simulatorUrl}/__sim/users   the simulator's device side: users, login codes, faults`);
     lines.push('', WALKTHROUGH_HEADING, ...walkthrough(url, simulatorUrl).map((line) => `  ${line}`));
     const trail = `npx miniauth events --openid ${DEMO_OPENID}`;

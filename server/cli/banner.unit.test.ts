@@ -22,11 +22,13 @@ describe('the serve banner', () => {
     for (const secret of ['db-password-42', 'auth:', SECRET, JWT]) expect(text).not.toContain(secret);
     expect(text).not.toContain(WALKTHROUGH_HEADING);
     expect(text).not.toContain('/__sim/');
+    expect(text).not.toContain('/playground');
   });
 
   it('with the simulator: a walk-through against the URLs the server and the simulator really got', () => {
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'memory', PORT: '0', SIM_PORT: '0' });
     const lines = bannerLines({ config, url: 'http://127.0.0.1:41234', simulatorUrl: 'http://127.0.0.1:42345', migrationsApplied: ['001_event_store'] });
+    expect(lines).toContain('  http://127.0.0.1:41234/playground     play every login scenario in the browser, on the real machine');
     const steps = lines.slice(lines.indexOf(WALKTHROUGH_HEADING) + 1, lines.indexOf('', lines.indexOf(WALKTHROUGH_HEADING)));
     expect(steps.filter((line) => line.includes('curl'))).toEqual([
       expect.stringContaining('http://127.0.0.1:42345/__sim/users'),
