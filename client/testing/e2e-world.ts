@@ -2,17 +2,12 @@
 // server over real sockets on port 0, a throwaway PostgreSQL schema, and phones running the
 // SDK in the simulator's `wx` runtime. Nothing of ours is replaced.
 
-import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../server/app.js';
-import { loadConfig, SIMULATOR_APP } from '../../server/config.js';
-import { createLogger } from '../../server/log.js';
-import { createWeChatGateway } from '../../server/wechat/index.js';
-import { createDeviceClient, createSimulator, WxStorage } from '../../simulator/index.js';
+import { SIMULATOR_APP } from '../../server/config.js';
+import { createDeviceClient, WxStorage } from '../../simulator/index.js';
 import type { DeviceClient, Simulator, WxRuntime } from '../../simulator/index.js';
 import { createWxRuntime } from '../../simulator/index.js';
-import { openThrowawayPg } from '../../test/support/databases.js';
 import type { TestDatabase } from '../../test/support/databases.js';
+import { startServerUnderTest } from '../../test/support/server-under-test.js';
 import { createMiniAuth } from '../index.js';
 import type { Clock, MiniAuth, MiniAuthOptions } from '../index.js';
 import { wxPlatform } from '../platform/wx-platform.js';
@@ -52,27 +47,8 @@ export interface World {
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
-  const simulator = createSimulator({ apps: [SIMULATOR_APP] });
-  const simulatorUrl = await simulator.listen({ host: '127.0.0.1' });
-  const db = await openThrowawayPg();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    WECHAT_APPID: SIMULATOR_APP.appId,
-    WECHAT_SECRET: SIMULATOR_APP.secret,
-    WECHAT_API_BASE: simulatorUrl,
-    DATABASE_URL: 'memory',
-    JWT_SECRET: randomBytes(48).toString('base64url'),
-    LOG_LEVEL: 'silent',
-    LOGIN_RATE_LIMIT: '0',
-    LOGIN_RATE_LIMIT_PER_OPENID: '0',
-    REVOCATION_TTL_MS: '0',
-  });
-  const logger = createLogger({ level: 'silent' });
-  const gateway = createWeChatGateway({ apiBase: simulatorUrl, apps: config.wechat.apps, logger });
-  const app: FastifyInstance = buildApp(config, {
-    db, gateway, logger, ...(options.serverClock ? { clock: options.serverClock } : {}),
-  });
-  const apiUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const server = await startServerUnderTest(options.serverClock ? { clock: options.serverClock } : {});
+  const { apiUrl, simulatorUrl, simulator, db } = server;
   const phones: Phone[] = [];
 
   return {
@@ -98,9 +74,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     },
     async close() {
       for (const phone of phones) phone.auth.stop();
-      await app.close();
-      await simulator.close();
-      await db.close();
+      await server.close();
     },
   };
 }
