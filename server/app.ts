@@ -8,7 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js';
 import { createLogger } from './log.js';
 import { createLoginCodes } from './login/login-codes.js';
 import { createLoginService } from './login/login-service.js';
@@ -56,6 +56,8 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     // Our own ids only: a client-chosen id would reach the event log's metadata and the logs.
     requestIdHeader: false,
     genReqId: () => randomUUID(),
+    // A request the HTTP parser refuses still gets `{ code, error, message }`.
+    clientErrorHandler,
   });
 
   const appIds = config.wechat.apps.map((app) => app.appId);

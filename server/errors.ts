@@ -4,6 +4,8 @@
 // into the `{ code, error, message }` answer.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** `code` in an error body: -1 tells the client its login is gone, 0 is any other failure. */
 export type FailureCode = -1 | 0;
@@ -293,4 +295,23 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): F
   const path = request.url.split('?')[0] ?? '/';
   const body = new NotFoundError(`No route for ${request.method} ${path}.`).toBody();
   return reply.code(404).type('application/json; charset=utf-8').send(body);
+}
+
+/**
+ * For `Fastify({ clientErrorHandler })`: a request that node's HTTP parser refuses before
+ * fastify sees it (bad framing, headers over the size limit, too slow to arrive) gets the same
+ * typed body as every other failure, instead of fastify's `{ error, message, statusCode }`.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const [name, message] = statusNames[status]!;
+  const body = JSON.stringify(new AppError({ statusCode: status, error: name, message }).toBody());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../simulator/index.js';
 import { pgTarget } from '../../test/support/databases.js';
+import { eventually } from '../../test/support/eventually.js';
 import { startHarness, APP, type AppHarness } from '../routes/test-support.js';
 import { catchUpLoginFailures, listLoginFailures } from '../users/index.js';
 
@@ -20,14 +21,24 @@ describe('WeChat failures at login', () => {
     return Number(rows[0]?.n);
   }
 
+  async function listedFailures(): Promise<number> {
+    const { rows } = await h.db.query<{ n: string }>('SELECT count(*) AS n FROM login_failures');
+    return Number(rows[0]?.n);
+  }
+
   async function loginFailing(fault: Omit<FaultSpec, 'api'>) {
     const { code } = await h.newUser();
     await h.device.fault({ api: 'jscode2session', ...fault });
-    const before = { user: await userEvents(), failed: await h.countEvents('LoginFailed') };
+    const before = { user: await userEvents(), failed: await h.countEvents('LoginFailed'), listed: await listedFailures() };
     const response = await h.inject({ method: 'POST', url: '/wx/login', payload: { code } });
     expect(await userEvents()).toBe(before.user);
     expect(await h.countEvents('LoginFailed')).toBe(before.failed + 1);
-    await catchUpLoginFailures(h.db);
+    // The failed-login list is an async projection: it sees the event once every older
+    // transaction in the cluster (other test files run beside this one) has ended.
+    await eventually(async () => {
+      await catchUpLoginFailures(h.db);
+      expect(await listedFailures()).toBe(before.listed + 1);
+    });
     const [latest] = await listLoginFailures(h.db, { appId: APP.appId, limit: 1 });
     return { response, body: response.json(), code, latest };
   }

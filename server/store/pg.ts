@@ -11,15 +11,45 @@ import {
   type QueryResult,
 } from './database.js';
 
+// node-postgres reports a connection that broke under a query without a SQLSTATE (a reset
+// socket, "Connection terminated unexpectedly"): that is the database being unavailable, as
+// 08006 (connection_failure) says to every caller, not a bug to answer with a 500.
+const LOST_SOCKET = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
+const LOST_MESSAGE = /connection terminated|not queryable|timeout exceeded when trying to connect/i;
+
+class ConnectionLostError extends Error {
+  readonly code = '08006';
+  constructor(cause: Error) {
+    super(`the database connection was lost: ${cause.message}`, { cause });
+    this.name = 'ConnectionLostError';
+  }
+}
+
+function connectionLost(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const { code } = error as { code?: unknown };
+  // Our own errors (a ConcurrencyError thrown inside a transaction) carry a numeric code: left alone.
+  const lost = typeof code === 'string' ? LOST_SOCKET.has(code) : code === undefined && LOST_MESSAGE.test(error.message);
+  return lost ? new ConnectionLostError(error) : error;
+}
+
 function over(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
       const values = params as unknown[] | undefined;
-      const result = await client.query(options?.name ? { name: options.name, text: sql, values } : { text: sql, values });
-      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      try {
+        const result = await client.query(options?.name ? { name: options.name, text: sql, values } : { text: sql, values });
+        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        throw connectionLost(error);
+      }
     },
     async exec(script: string): Promise<void> {
-      await client.query(script);
+      try {
+        await client.query(script);
+      } catch (error) {
+        throw connectionLost(error);
+      }
     },
   };
 }
@@ -60,8 +90,18 @@ export async function openPg(url: string, options: OpenDatabaseOptions): Promise
     query: direct.query,
     exec: direct.exec,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw connectionLost(error);
+      });
       let broken: Error | undefined;
+      // A checked-out client is not watched by the pool: a server that ends the connection
+      // between two queries (a restart, a failover) would otherwise crash the process with an
+      // unhandled 'error' event. The connection's error is the one to report (it has a SQLSTATE).
+      let lost: Error | undefined;
+      const onLost = (error: Error) => {
+        lost ??= error;
+      };
+      client.on('error', onLost);
       try {
         await client.query('BEGIN');
         const result = await fn(over(client));
@@ -71,9 +111,10 @@ export async function openPg(url: string, options: OpenDatabaseOptions): Promise
         await client.query('ROLLBACK').catch((rollbackError: Error) => {
           broken = rollbackError;
         });
-        throw error;
+        throw connectionLost(lost ?? error);
       } finally {
-        client.release(broken);
+        client.off('error', onLost);
+        client.release(broken ?? lost);
       }
     },
     async close(): Promise<void> {

@@ -28,7 +28,11 @@ export interface UserCommandResult {
 }
 
 export interface HandleOptions {
-  /** Tries in all, counting the first (default 12). */
+  /**
+   * Tries in all, counting the first (default 40). Conflicts come only from another process
+   * writing the same user's stream at that moment; a burst of them (a user's logins spread over
+   * processes) can make one process lose several rounds in a row, so the bound is generous.
+   */
   maxAttempts?: number;
 }
 
@@ -83,7 +87,7 @@ export async function handleUserCommand(
   command: UserCommand,
   options: HandleOptions = {},
 ): Promise<UserCommandResult> {
-  const maxAttempts = options.maxAttempts ?? 12;
+  const maxAttempts = options.maxAttempts ?? 40;
   return turnsOf(store).take(userStreamId(targetUserId(command)), async () => {
     for (let tried = 1; ; tried++) {
       try {

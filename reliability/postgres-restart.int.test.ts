@@ -1,0 +1,153 @@
+// Issue 10, PostgreSQL stopped and started under load, on a private cluster (the machine's
+// shared server is never stopped). While it is down every login is a typed 503; once it is
+// back the same server process serves again by itself; every login answered 200 is in the log.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../server/store/index.js';
+import { call, isAnswer, isTypedError, login, reportFigure, type Answer, type NoAnswer } from './support/http.js';
+import { auditLog, rebuildAndCompare } from './support/log-audit.js';
+import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
+import { startProcessWorld, type ProcessWorld } from './support/process-world.js';
+import type { ServerProcess } from './support/server-process.js';
+
+const LANES = 6;
+const USERS = 40;
+const DOWN_MS = 2_000;
+const RECOVERY_LIMIT_MS = 15_000;
+
+interface Attempt {
+  openid: string;
+  sentAt: number;
+  answeredAt: number;
+  answer: Answer | NoAnswer;
+}
+
+interface Outage {
+  mode: 'fast' | 'immediate';
+  stoppedAt: number;
+  startedAt: number;
+  recoveredAt?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('PostgreSQL stopped and started under load', () => {
+  let world: ProcessWorld;
+  let cluster: PrivatePostgres;
+  let server: ServerProcess;
+  let db: Database;
+  const attempts: Attempt[] = [];
+  const outages: Outage[] = [];
+
+  beforeAll(async () => {
+    world = await startProcessWorld();
+    cluster = await startPrivatePostgres();
+    server = await world.startServer('pg-restart', cluster.url);
+  });
+  afterAll(async () => {
+    await world?.close();
+    await db?.close();
+    await cluster?.destroy();
+  });
+
+  /** Stops the cluster for DOWN_MS and starts it again; resolves once a login sent afterwards succeeds. */
+  async function restartUnderLoad(mode: 'fast' | 'immediate'): Promise<Outage> {
+    await cluster.stop(mode);
+    const stoppedAt = performance.now();
+    await sleep(DOWN_MS);
+    const ready = await call(world.watch, server.url, 'GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(isTypedError((ready as Answer).body)).toBe(true);
+    await cluster.start();
+    const outage: Outage = { mode, stoppedAt, startedAt: performance.now() };
+    // Recovered: a login sent after the restart is answered 200, with nobody restarting the server.
+    const deadline = outage.startedAt + RECOVERY_LIMIT_MS;
+    while (outage.recoveredAt === undefined && performance.now() < deadline) {
+      outage.recoveredAt = attempts.find((a) => a.sentAt >= outage.startedAt && a.answer.status === 200)?.answeredAt;
+      await sleep(20);
+    }
+    expect(outage.recoveredAt, `no login succeeded within ${RECOVERY_LIMIT_MS} ms of the ${mode} restart`).toBeDefined();
+    return outage;
+  }
+
+  it('answers typed 503s while it is down, recovers by itself, and loses no acknowledged login', { timeout: 120_000 }, async () => {
+    const openids = await Promise.all(Array.from({ length: USERS }, () => world.newUser()));
+    let running = true;
+    const lane = async () => {
+      while (running) {
+        const openid = openids[Math.floor(Math.random() * openids.length)]!;
+        const code = await world.codeFor(openid);
+        const sentAt = performance.now();
+        const answer = await login(world.watch, server.url, code);
+        attempts.push({ openid, sentAt, answeredAt: performance.now(), answer });
+        if (answer.status !== 200) await sleep(20); // a client backing off a little
+      }
+    };
+    const lanes = Array.from({ length: LANES }, lane);
+
+    try {
+      for (const mode of ['fast', 'immediate'] as const) {
+        await sleep(1_000);
+        outages.push(await restartUnderLoad(mode));
+      }
+      await sleep(500);
+    } finally {
+      running = false;
+      await Promise.all(lanes);
+    }
+
+    expect((await call(world.watch, server.url, 'GET', '/readyz')).status).toBe(200);
+    expect(server.output().join('\n')).not.toMatch(/exited|uncaught/i);
+
+    // Every answer: a 200, or a typed, retryable 503 — never a 500, never a dropped connection.
+    const kinds = new Map<string, number>();
+    for (const { answer } of attempts) {
+      const kind = isAnswer(answer) ? `${answer.status} ${String(answer.body?.['error'] ?? '')}` : `no answer (${answer.error})`;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    expect([...kinds.keys()].sort()).toEqual(['200 ', '503 DATABASE_UNAVAILABLE']);
+    for (const { answer } of attempts) {
+      if (answer.status !== 503) continue;
+      expect(isTypedError((answer as Answer).body)).toBe(true);
+      expect((answer as Answer).body).toMatchObject({ code: 0, retryable: true });
+      expect(Number((answer as Answer).headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    // While it was down (sent after the stop, answered before the start): 503s only, and quick.
+    for (const outage of outages) {
+      const during = attempts.filter((a) => a.sentAt > outage.stoppedAt && a.answeredAt < outage.startedAt);
+      expect(during.length, `logins during the ${outage.mode} outage`).toBeGreaterThan(LANES);
+      expect(during.every((a) => a.answer.status === 503)).toBe(true);
+      expect(Math.max(...during.map((a) => a.answer.ms))).toBeLessThan(5_000); // generous: a loaded machine
+    }
+
+    // Nothing acknowledged is lost: each user has at least as many logins in the log as 200s.
+    db = await openDatabase(cluster.url, { poolSize: 2 });
+    const audit = await auditLog(db);
+    expect(audit.problems).toEqual([]);
+    const acknowledged = new Map<string, number>();
+    for (const { answer } of attempts) {
+      if (answer.status !== 200) continue;
+      const id = ((answer as Answer).body!['user'] as { id: string }).id;
+      acknowledged.set(id, (acknowledged.get(id) ?? 0) + 1);
+    }
+    for (const [userId, count] of acknowledged) {
+      expect(audit.streams.get(userId)?.loggedIn ?? 0, `logins of ${userId} in the log`).toBeGreaterThanOrEqual(count);
+    }
+    const { live, rebuilt } = await rebuildAndCompare(db);
+    expect(rebuilt).toBe(live);
+
+    const ok = attempts.filter((a) => a.answer.status === 200).length;
+    reportFigure('postgres restart: logins answered 200 / typed 503', `${ok} / ${attempts.length - ok}`);
+    for (const outage of outages) {
+      reportFigure(`postgres restart (${outage.mode} stop): recovery, pg_ctl start done → first 200 login`, outage.recoveredAt! - outage.startedAt, 'ms');
+    }
+    const downAnswers = attempts.filter((a) => a.answer.status === 503).map((a) => a.answer.ms).sort((a, b) => a - b);
+    reportFigure('postgres restart: time to a typed 503 while down, median / max', `${downAnswers[Math.floor(downAnswers.length / 2)]!.toFixed(0)} / ${downAnswers.at(-1)!.toFixed(0)}`, 'ms');
+  });
+
+  it('lets no secret reach an answer, a log line or an event', async () => {
+    const leaks = await world.leaks([db]);
+    expect(world.watch.counts()).toMatchObject({ log: expect.toSatisfy((n: number) => n > 500), event: expect.toSatisfy((n: number) => n > 50) });
+    expect(leaks).toEqual([]);
+  });
+});
