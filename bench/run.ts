@@ -1,79 +1,169 @@
-// `npm run bench`: every figure beside a baseline measured in the same run on the same
-// machine, printed as a table and written to bench/results.json.
-import { writeFileSync } from 'node:fs';
-import os from 'node:os';
-import pg from 'pg';
-import { benchStore } from './store.js';
+// `npm run bench`: every figure beside a baseline measured in the same run on the same machine,
+// printed as a table and written to bench/results.json (and the table into
+// docs/performance.md). See docs/performance.md for how to read it.
+//
+// Environment:
+//   BENCH_SECONDS       seconds of load per side of each paired figure (default 6)
+//   BENCH_ROUNDS        rounds the login figure is split into, sides alternating (default 6;
+//                       the authenticated route takes twice as many)
+//   BENCH_LOGIN_RATE    logins per second for the latency figure (default 50)
+//   BENCH_ONLY          a comma list of figures: auth,login,latency,store,bundle,transitions,model
+//   BENCH_PROFILE       a directory: write a CPU profile of the server process there
+//   BENCH_DATABASE_URL  PostgreSQL to measure on (default postgres://postgres@127.0.0.1:5432/test)
 
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  baselineName?: string;
-  baseline?: number;
-  /** value / baseline, when a baseline exists. */
-  ratio?: number;
-  target?: string;
-  note?: string;
+import { fileURLToPath } from 'node:url';
+import { benchAuthRoute } from './auth-route.js';
+import { benchBundle } from './bundle.js';
+import { openHttpWorld, type HttpWorld } from './http-world.js';
+import { benchLogin, benchLoginLatency, LOGIN_CONCURRENCY } from './login.js';
+import { NEW_USER_SHARE } from './login-codes.js';
+import { benchModelTests } from './model-tests.js';
+import { updatePerformanceDoc } from './performance-doc.js';
+import { describeMachine, describeMachineLine, formatTable, writeResults, type Figure } from './report.js';
+import { dropStaleSchemas } from './schemas.js';
+import type { PairedRounds } from './stats.js';
+import { benchStore } from './store.js';
+import { benchTransitions } from './transitions.js';
+
+const FIGURES = ['auth', 'login', 'latency', 'store', 'bundle', 'transitions', 'model'] as const;
+type FigureKey = (typeof FIGURES)[number];
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0)) throw new Error(`${name}: expected a positive number, got "${raw}"`);
+  return value;
 }
 
-const DATABASE_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const settings = {
+  databaseUrl: process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+  seconds: positive('BENCH_SECONDS', 6),
+  rounds: Math.round(positive('BENCH_ROUNDS', 6)),
+  loginRate: positive('BENCH_LOGIN_RATE', 50),
+  profileDir: process.env['BENCH_PROFILE'] || undefined,
+};
+const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+for (const key of only) if (!(FIGURES as readonly string[]).includes(key)) throw new Error(`BENCH_ONLY: unknown figure "${key}" (${FIGURES.join(', ')})`);
+const wanted = (key: FigureKey) => only.length === 0 || only.includes(key);
 
-async function describeMachine(): Promise<Record<string, unknown>> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
-  await client.end();
-  const cpus = os.cpus();
+function pairedFigure(
+  name: string,
+  unit: string,
+  baselineName: string,
+  result: PairedRounds & { rounds: number },
+  atLeast: number,
+  note?: string,
+): Figure {
   return {
-    cpu: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-    postgres: rows[0]?.server_version ?? 'unknown',
-    date: new Date().toISOString(),
+    name,
+    value: result.measured.median,
+    unit,
+    baselineName,
+    baseline: result.baseline.median,
+    ratio: result.ratio,
+    target: `>= ${atLeast.toFixed(2)}`,
+    met: result.ratio >= atLeast,
+    spread: { value: result.measured.spread, baseline: result.baseline.spread },
+    rounds: result.rounds,
+    ...(note ? { note } : {}),
   };
 }
 
-function format(n: number): string {
-  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2);
-}
+const kb = (bytes: number) => bytes / 1024;
+const ms = (micros: number) => `${(micros / 1000).toFixed(2)} ms`;
 
-function printTable(figures: Figure[]): void {
-  const rows = figures.map((f) => [
-    f.name,
-    `${format(f.value)} ${f.unit}`,
-    f.baseline === undefined ? '' : `${f.baselineName}: ${format(f.baseline)} ${f.unit}`,
-    f.ratio === undefined ? '' : f.ratio.toFixed(2),
-    f.target ?? '',
-  ]);
-  const header = ['figure', 'value', 'baseline (same run)', 'ratio', 'target'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const row of rows) console.log(line(row));
+async function httpFigures(world: HttpWorld, figures: Figure[]): Promise<void> {
+  if (wanted('auth')) {
+    console.log('… authenticated route');
+    // Thousands of requests a second: shorter rounds, twice as many, pair up more tightly in time.
+    const auth = await benchAuthRoute(world, { seconds: settings.seconds, rounds: settings.rounds * 2 });
+    figures.push(pairedFigure('authenticated route (GET, auth hook)', 'req/s', 'same route, no hook', auth, 0.85,
+      `server CPU per request: ${auth.cpuMicros.measured.toFixed(0)} µs with the hook, ${auth.cpuMicros.baseline.toFixed(0)} µs without`));
+  }
+  let peak: number | undefined;
+  if (wanted('login')) {
+    console.log('… POST /wx/login end to end');
+    const login = await benchLogin(world, { databaseUrl: settings.databaseUrl, seconds: settings.seconds, rounds: settings.rounds });
+    peak = login.measured.median;
+    figures.push(pairedFigure('POST /wx/login end to end', 'logins/s', 'raw transaction, no HTTP', login, 0.5,
+      `${Math.round(NEW_USER_SHARE * 100)}% first logins; ${LOGIN_CONCURRENCY} in flight on both sides; CPU per login: ` +
+      `server ${ms(login.cpuMicros.server)}, simulator ${ms(login.cpuMicros.simulator)}, raw side's client ${ms(login.cpuMicros.rawClient)}`));
+  }
+  if (wanted('latency')) {
+    // A moderate rate is well below the peak: keep it at most half the peak measured just now.
+    const rate = peak === undefined ? settings.loginRate : Math.max(1, Math.min(settings.loginRate, Math.floor(peak / 2)));
+    console.log(`… login latency at ${rate} logins/s`);
+    const latency = await benchLoginLatency(world, { perSecond: rate, seconds: settings.seconds });
+    figures.push({
+      name: `login latency p50 at ${rate}/s`, value: latency.p50, unit: 'ms',
+      note: `open loop, ${latency.logins} logins; max ${latency.max.toFixed(1)} ms`,
+    });
+    figures.push({ name: `login latency p99 at ${rate}/s`, value: latency.p99, unit: 'ms' });
+  }
 }
 
 async function main(): Promise<void> {
-  const machine = await describeMachine();
-  console.log(`machine: ${machine['cpu']}, ${machine['cores']} cores, Node ${machine['node']}, PostgreSQL ${machine['postgres']}`);
+  const machine = await describeMachine(settings.databaseUrl);
+  console.log(`machine: ${describeMachineLine(machine)}`);
+  const stale = await dropStaleSchemas(settings.databaseUrl);
+  if (stale > 0) console.log(`dropped ${stale} schema(s) left by killed bench runs`);
   const figures: Figure[] = [];
 
-  const store = await benchStore({ databaseUrl: DATABASE_URL, seconds: SECONDS });
-  figures.push({
-    name: 'store appends',
-    value: store.storeAppendsPerSec,
-    unit: '/s',
-    baselineName: 'raw INSERT',
-    baseline: store.rawInsertsPerSec,
-    ratio: store.ratio,
-    target: '>= 0.80',
-  });
+  if (wanted('auth') || wanted('login') || wanted('latency')) {
+    const world = await openHttpWorld({
+      databaseUrl: settings.databaseUrl,
+      ...(settings.profileDir ? { cpuProfileDir: settings.profileDir } : {}),
+    });
+    try {
+      await httpFigures(world, figures);
+    } finally {
+      await world.close();
+    }
+  }
 
-  printTable(figures);
-  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({ machine, figures }, null, 2)}\n`);
+  if (wanted('store')) {
+    console.log('… store appends');
+    const store = await benchStore({ databaseUrl: settings.databaseUrl, seconds: settings.seconds });
+    figures.push(pairedFigure('store appends', 'appends/s', 'raw INSERT', store, 0.8, '4 writers, one event per transaction, 300 ms rounds'));
+  }
+
+  if (wanted('bundle')) {
+    console.log('… mini program bundle');
+    const bundle = await benchBundle();
+    figures.push({
+      name: 'mini program bundle, gzipped', value: kb(bundle.bundleGzipBytes), unit: 'KB',
+      baselineName: 'xstate core alone', baseline: kb(bundle.xstateGzipBytes),
+      ratio: bundle.bundleGzipBytes / bundle.xstateGzipBytes,
+      target: `<= ${kb(bundle.budgetBytes)} KB total`, met: bundle.bundleGzipBytes <= bundle.budgetBytes,
+      note: `SDK adds ${kb(bundle.bundleGzipBytes - bundle.xstateGzipBytes).toFixed(1)} KB; ${kb(bundle.bundleBytes).toFixed(1)} KB before gzip`,
+    });
+  }
+
+  if (wanted('transitions')) {
+    console.log('… machine transitions');
+    const transitions = await benchTransitions(Math.max(0.5, settings.seconds / 2));
+    figures.push({
+      name: 'machine transitions in the client', value: transitions.perSecond, unit: '/s',
+      note: `${Math.round(transitions.cyclesPerSecond)} logout+login cycles/s through createMiniAuth, platform answering at once`,
+    });
+  }
+
+  if (wanted('model')) {
+    console.log('… model tests');
+    const model = await benchModelTests();
+    figures.push(model.ran
+      ? { name: 'model-test run', value: model.seconds, unit: 's', note: `${model.passed ? 'passed' : 'FAILED'}: ${model.summary}` }
+      : { name: 'model-test run', value: Number.NaN, unit: 'n/a', note: model.reason });
+  }
+
+  const table = formatTable(figures);
+  console.log(`\n${table}`);
+  for (const f of figures) if (f.note) console.log(`  ${f.name}: ${f.note}`);
+  // results.json is committed: no database password in it.
+  const databaseUrl = settings.databaseUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  writeResults(new URL('./results.json', import.meta.url), { machine, settings: { ...settings, databaseUrl, only }, figures });
+  if (only.length === 0) updatePerformanceDoc(fileURLToPath(new URL('../docs/performance.md', import.meta.url)), machine, table);
 }
 
 await main();

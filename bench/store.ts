@@ -5,17 +5,16 @@
 //
 //   npx tsx bench/store.ts [seconds]      (DATABASE_URL, default the local `test` database)
 
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { openDatabase, type Database } from '../server/store/database.js';
 import { createEventStore, type EventStore } from '../server/store/eventStore.js';
 import { migrate } from '../server/store/migrate.js';
+import { benchSchemaName, dropSchema } from './schemas.js';
+import { pairedRounds, type PairedRounds } from './stats.js';
 
-export interface StoreBenchResult {
-  storeAppendsPerSec: number;
-  rawInsertsPerSec: number;
-  ratio: number;
-}
+/** Appends per second (measured) beside raw inserts per second (baseline), per 300 ms phase. */
+export type StoreBenchResult = PairedRounds & { rounds: number };
 
 const WORKERS = 4; // concurrent writers, each on its own streams
 const EVENTS_PER_STREAM = 5; // a user stream is short: registered, a few logins
@@ -66,46 +65,40 @@ function rawInsert(db: Database): Append {
   };
 }
 
-/** Runs WORKERS loops of `append` for `ms`; returns the appends completed. */
+/** Runs WORKERS loops of `append` for `ms`; returns appends per second. */
 async function phase(append: Append, ms: number): Promise<number> {
-  const until = Date.now() + ms;
+  const start = performance.now();
+  const until = start + ms;
   let done = 0;
   await Promise.all(
     Array.from({ length: WORKERS }, async (_, worker) => {
-      while (Date.now() < until) {
+      while (performance.now() < until) {
         await append(worker, done);
         done += 1;
       }
     }),
   );
-  return done;
+  return done / ((performance.now() - start) / 1000);
 }
 
 export async function benchStore(opts: { databaseUrl: string; seconds: number }): Promise<StoreBenchResult> {
   if (!/^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
     throw new Error('The store benchmark measures PostgreSQL: give it a postgres:// URL.');
   }
-  const schema = `miniauth_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const schema = benchSchemaName('store');
   const db = await openDatabase(opts.databaseUrl, { schema, poolSize: WORKERS });
   try {
     await migrate(db);
-    const store = createEventStore(db);
-    const sides = { store: storeAppend(store), raw: rawInsert(db) };
-    const phasesPerSide = Math.max(2, Math.round((opts.seconds * 1000) / (2 * PHASE_MS)));
-    await phase(sides.store, PHASE_MS); // warm both paths: pool, prepared plans, caches
-    await phase(sides.raw, PHASE_MS);
-    const totals = { store: 0, raw: 0 };
-    for (let i = 0; i < phasesPerSide; i++) {
-      const order = i % 2 ? (['raw', 'store'] as const) : (['store', 'raw'] as const);
-      for (const side of order) totals[side] += await phase(sides[side], PHASE_MS);
-    }
-    const seconds = (phasesPerSide * PHASE_MS) / 1000;
-    const storeAppendsPerSec = Math.round(totals.store / seconds);
-    const rawInsertsPerSec = Math.round(totals.raw / seconds);
-    return { storeAppendsPerSec, rawInsertsPerSec, ratio: Number((storeAppendsPerSec / rawInsertsPerSec).toFixed(3)) };
+    const store = storeAppend(createEventStore(db));
+    const raw = rawInsert(db);
+    await phase(store, PHASE_MS); // warm both paths: pool, prepared plans, caches
+    await phase(raw, PHASE_MS);
+    const rounds = Math.max(2, Math.round((opts.seconds * 1000) / PHASE_MS));
+    const result = await pairedRounds(rounds, () => phase(store, PHASE_MS), () => phase(raw, PHASE_MS));
+    return { ...result, rounds };
   } finally {
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
     await db.close();
+    await dropSchema(opts.databaseUrl, schema);
   }
 }
 
@@ -113,7 +106,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const seconds = Number(process.argv[2] ?? process.env['BENCH_SECONDS'] ?? 7);
   const result = await benchStore({ databaseUrl, seconds });
-  console.log(`store appends/s  ${result.storeAppendsPerSec}`);
-  console.log(`raw inserts/s    ${result.rawInsertsPerSec}`);
-  console.log(`ratio            ${result.ratio} (target ≥ 0.8)`);
+  console.log(`store appends/s  ${Math.round(result.measured.median)} (spread ${result.measured.spread.toFixed(2)})`);
+  console.log(`raw inserts/s    ${Math.round(result.baseline.median)} (spread ${result.baseline.spread.toFixed(2)})`);
+  console.log(`ratio            ${result.ratio.toFixed(3)} (target ≥ 0.8)`);
 }

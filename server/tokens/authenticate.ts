@@ -6,14 +6,17 @@ import { tokenFromHeaders } from './bearer.js';
 import type { TokenClaims, TokenService } from './token-service.js';
 import type { TokenVersionCache } from './version-cache.js';
 
-export async function authenticate(
-  headers: Record<string, string | string[] | undefined>,
-  tokens: TokenService,
-  versions: TokenVersionCache,
-): Promise<TokenClaims> {
+type Headers = Record<string, string | string[] | undefined>;
+
+/** The first two checks, which need no I/O: a token is present and verifies (else a TokenError). */
+export function verifiedClaims(headers: Headers, tokens: TokenService): TokenClaims {
   const token = tokenFromHeaders(headers);
   if (token === undefined) throw new TokenError('TOKEN_MISSING');
-  const claims = tokens.verify(token);
+  return tokens.verify(token);
+}
+
+export async function authenticate(headers: Headers, tokens: TokenService, versions: TokenVersionCache): Promise<TokenClaims> {
+  const claims = verifiedClaims(headers, tokens);
   if (!(await versions.isCurrent(claims.sub, claims.tv))) throw new TokenError('TOKEN_REVOKED');
   return claims;
 }

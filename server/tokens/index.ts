@@ -3,4 +3,4 @@ export type { SigningKey, TokenClaims, IssuedToken, TokenService, TokenServiceOp
 export { createTokenVersionCache, DEFAULT_REVOCATION_CHANNEL } from './version-cache.js';
 export type { TokenVersionCache, TokenVersionCacheOptions } from './version-cache.js';
 export { tokenFromHeaders } from './bearer.js';
-export { authenticate } from './authenticate.js';
+export { authenticate, verifiedClaims } from './authenticate.js';

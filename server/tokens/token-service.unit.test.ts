@@ -51,6 +51,24 @@ describe('token service', () => {
     expect(kindOf(() => tokens.verify(token))).toBe('TOKEN_EXPIRED');
   });
 
+  it('remembers a verified token without trusting it longer: expiry and tampering still count', () => {
+    const clock = fakeClock();
+    const tokens = createTokenService({ keys: [k1], ttlSeconds: 60, audience: appId, clock: clock.now, verifiedTokenCacheSize: 2 });
+    const issued = tokens.sign({ sub: 'user-1', tv: 0 });
+    expect(tokens.verify(issued.token)).toEqual(issued.claims);
+    expect(tokens.verify(issued.token)).toEqual(issued.claims); // remembered
+    const [header, payload, signature] = issued.token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    expect(kindOf(() => tokens.verify(`${header}.${b64url({ ...claims, sub: 'user-2' })}.${signature}`))).toBe('TOKEN_INVALID');
+    expect(kindOf(() => tokens.verify(`${issued.token}x`))).toBe('TOKEN_INVALID');
+    // More tokens than the memory holds: the first is forgotten and verified again, still fine.
+    for (const sub of ['a', 'b', 'c']) tokens.verify(tokens.sign({ sub, tv: 0 }).token);
+    expect(tokens.verify(issued.token).sub).toBe('user-1');
+    clock.advance(60_000);
+    expect(kindOf(() => tokens.verify(issued.token))).toBe('TOKEN_EXPIRED');
+    expect(kindOf(() => tokens.verify(issued.token))).toBe('TOKEN_EXPIRED');
+  });
+
   it('rejects alg: none', () => {
     const tokens = createTokenService({ keys: [k1], ttlSeconds: 60, audience: appId });
     const now = Math.floor(Date.now() / 1000);

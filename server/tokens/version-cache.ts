@@ -25,6 +25,11 @@ export interface TokenVersionCacheOptions {
 export interface TokenVersionCache {
   /** True when tv is the user's current version; false when revoked or the user is gone. */
   isCurrent(userId: string, tv: number): Promise<boolean>;
+  /**
+   * The same answer from memory alone, without waiting: undefined when the cache cannot tell
+   * (nothing cached, too old, or a newer tv) and isCurrent must ask the database.
+   */
+  isCurrentCached(userId: string, tv: number): boolean | undefined;
   /** Call after bumping the version (logout everywhere, erasure): forget it here and everywhere. */
   invalidate(userId: string): Promise<void>;
   /** Resolves once the Redis subscription is live (at once without Redis). */
@@ -84,17 +89,20 @@ export function createTokenVersionCache(options: TokenVersionCacheOptions): Toke
     return promise;
   }
 
-  async function isCurrent(userId: string, tv: number): Promise<boolean> {
+  function isCurrentCached(userId: string, tv: number): boolean | undefined {
     const entry = entries.get(userId);
-    if (entry !== undefined && clock() - entry.loadedAt < ttlMs) {
-      if (entry.version === null) return false;
-      // A tv above the cached one means another process issued a token after a revocation
-      // we have not seen yet: reload rather than reject a valid token.
-      if (tv <= entry.version) {
-        remember(userId, entry);
-        return tv === entry.version;
-      }
-    }
+    if (entry === undefined || clock() - entry.loadedAt >= ttlMs) return undefined;
+    if (entry.version === null) return false;
+    // A tv above the cached one means another process issued a token after a revocation
+    // we have not seen yet: reload rather than reject a valid token.
+    if (tv > entry.version) return undefined;
+    remember(userId, entry);
+    return tv === entry.version;
+  }
+
+  async function isCurrent(userId: string, tv: number): Promise<boolean> {
+    const cached = isCurrentCached(userId, tv);
+    if (cached !== undefined) return cached;
     const version = await load(userId);
     return version !== null && tv === version;
   }
@@ -109,6 +117,7 @@ export function createTokenVersionCache(options: TokenVersionCacheOptions): Toke
 
   return {
     isCurrent,
+    isCurrentCached,
     async invalidate(userId) {
       forget(userId);
       if (!pubsub) return;

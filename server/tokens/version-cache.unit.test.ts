@@ -30,6 +30,22 @@ describe('token version cache', () => {
     expect(table.reads).toBe(1);
   });
 
+  it('answers without waiting only what memory can tell: not before a load, not once stale, not a newer tv', async () => {
+    const table = versionsTable({ u1: 0, gone: 0 });
+    const clock = fakeClock();
+    const cache = createTokenVersionCache({ loadVersion: table.loadVersion, ttlMs: 5_000, clock: clock.now });
+    expect(cache.isCurrentCached('u1', 0)).toBeUndefined();
+    expect(await cache.isCurrent('u1', 0)).toBe(true);
+    expect(cache.isCurrentCached('u1', 0)).toBe(true);
+    expect(cache.isCurrentCached('u1', 1)).toBeUndefined(); // issued after a revocation seen elsewhere
+    table.erase('gone');
+    expect(await cache.isCurrent('gone', 0)).toBe(false);
+    expect(cache.isCurrentCached('gone', 0)).toBe(false);
+    clock.advance(5_000);
+    expect(cache.isCurrentCached('u1', 0)).toBeUndefined();
+    expect(table.reads).toBe(2);
+  });
+
   it('sees a revocation made elsewhere within the staleness bound, not before', async () => {
     const table = versionsTable({ u1: 0 });
     const clock = fakeClock();
