@@ -110,12 +110,7 @@ export const eventsCommand: Command = {
       openid: { type: 'string' },
       app: { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help === true) {
-      io.out(USAGE);
-      return EXIT_OK;
-    }
     const openid = values.openid?.trim();
     if (!openid) throw new UsageError('--openid is required');
     if (values.app !== undefined && !/^wx[0-9A-Za-z]{6,30}$/.test(values.app)) {

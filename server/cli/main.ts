@@ -82,7 +82,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | undefi
     return EXIT_USAGE;
   }
   try {
-    return await (await entry.load()).run(args, io);
+    const command = await entry.load();
+    // Every command answers --help the same way: its usage, exit 0, nothing run.
+    if (name !== 'simulator' && (args.includes('--help') || args.includes('-h'))) {
+      io.out(command.usage);
+      return EXIT_OK;
+    }
+    return await command.run(args, io);
   } catch (error) {
     const failure = describeFailure(name, error);
     for (const line of failure.lines) io.err(line);

@@ -16,11 +16,7 @@ export const migrateCommand: Command = {
   name: 'migrate',
   usage: USAGE,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } });
-    if (values.help === true) {
-      io.out(USAGE);
-      return EXIT_OK;
-    }
+    parseCommandArgs(argv, {}); // no options: anything given is a usage error
     const config = loadConfig(io.env, { cwd: io.cwd });
     // Read before opening: a build without its .sql files fails here, not half-way.
     const migrations = loadMigrations();

@@ -49,11 +49,7 @@ export const rebuildCommand: Command = {
   name: 'rebuild',
   usage: USAGE,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } });
-    if (values.help === true) {
-      io.out(USAGE);
-      return EXIT_OK;
-    }
+    parseCommandArgs(argv, {}); // no options: anything given is a usage error
     const config = loadConfig(io.env, { cwd: io.cwd });
     const db = await openConfiguredDatabase(config);
     try {

@@ -47,11 +47,7 @@ export const serveCommand: Command = {
   name: 'serve',
   usage: USAGE,
   async run(argv, io) {
-    const { values } = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } });
-    if (values.help === true) {
-      io.out(USAGE);
-      return EXIT_OK;
-    }
+    parseCommandArgs(argv, {}); // no options: anything given is a usage error
     const config = loadConfig(io.env, { cwd: io.cwd });
     const server = await startServer(config);
     const stopped = nextSignal();
