@@ -25,7 +25,8 @@ export type CodeClaim =
 export interface LoginCodes {
   /** Claims the code for this request, or tells what another request made of it. */
   claim(appId: string, codeHash: string): Promise<CodeClaim>;
-  complete(appId: string, codeHash: string, outcome: CodeOutcome): Promise<void>;
+  /** Records the outcome; pass `q` to commit it with the login's own transaction. */
+  complete(appId: string, codeHash: string, outcome: CodeOutcome, q?: Queryable): Promise<void>;
   /** The claimant failed: let a retry try the code itself. */
   release(appId: string, codeHash: string): Promise<void>;
 }
@@ -80,8 +81,8 @@ export function createLoginCodes(db: Queryable, clock: () => number): LoginCodes
       return { kind: 'done', outcome: { userId: row.user_id, isNew: row.is_new, tokenVersion: Number(row.token_version) } };
     },
 
-    async complete(appId, codeHash, outcome) {
-      await db.query(
+    async complete(appId, codeHash, outcome, q = db) {
+      await q.query(
         'UPDATE login_codes SET user_id = $3, is_new = $4, token_version = $5 WHERE app_id = $1 AND code_hash = $2',
         [appId, codeHash, outcome.userId, outcome.isNew, outcome.tokenVersion],
       );

@@ -50,6 +50,12 @@ interface Settled {
   user?: UserRow;
 }
 
+const outcomeOf = ({ isNew, user }: { isNew: boolean; user: UserRow }): CodeOutcome => ({
+  userId: user.id,
+  isNew,
+  tokenVersion: user.tokenVersion,
+});
+
 const POLL_MS = 50;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -89,7 +95,7 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
       const profile = input.legacy
         ? openLegacyPayload({ appId, openid: session.openid, sessionKey: session.sessionKey, payload: input.legacy })
         : undefined;
-      await users.sessionKeys.save(appId, session.openid, session.sessionKey);
+      // The session_key and the code's outcome commit with the login's events, or not at all.
       const { isNew, user } = await users.logIn(
         {
           appId,
@@ -99,10 +105,14 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
           now: new Date(clock()),
         },
         input.requestId === undefined ? undefined : { requestId: input.requestId },
+        {
+          inTransaction: async (tx, logged) => {
+            await users.sessionKeys.save(appId, session.openid, session.sessionKey, tx);
+            await codes.complete(appId, codeHash, outcomeOf(logged), tx);
+          },
+        },
       );
-      const outcome = { userId: user.id, isNew, tokenVersion: user.tokenVersion };
-      await codes.complete(appId, codeHash, outcome);
-      return { outcome, user };
+      return { outcome: outcomeOf({ isNew, user }), user };
     } catch (error) {
       await codes.release(appId, codeHash).catch(() => undefined);
       throw error;

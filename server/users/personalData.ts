@@ -5,7 +5,7 @@
 
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/database.js';
-import type { NewEvent, RecordedEvent } from '../store/events.js';
+import { EVENT_COLUMNS, toRecordedEvent, type EventRow, type NewEvent, type RecordedEvent } from '../store/events.js';
 import { PERSONAL_FIELDS, type UserEvent } from './events.js';
 
 export interface PersonalDataKey {
@@ -126,4 +126,41 @@ export async function openUserEvents(q: Queryable, recorded: readonly RecordedEv
   const keyIds = recorded.flatMap((event) => sealedOf(event.data)?.key ?? []);
   const keys = await personalDataKeys(q, keyIds);
   return recorded.map((event) => openEvent(event, keys));
+}
+
+export interface UserStreamRead {
+  /** The position of the stream's last event; 0 when the stream does not exist. */
+  version: number;
+  /** The events, opened: personal fields sealed with a destroyed key come back `redacted`. */
+  events: UserEvent[];
+  /** The stream's current key, if it has one. */
+  key: PersonalDataKey | undefined;
+}
+
+interface StreamKeyRow extends EventRow {
+  pd_key_id: string | null;
+  pd_secret: Uint8Array | null;
+}
+
+/**
+ * Reads a user stream and opens it in one query. Every sealed event of a stream was sealed with
+ * that stream's key (`personal_data_keys.subject`), so the current key, joined to the first
+ * row only, opens everything still readable; events sealed with a key erased since stay sealed.
+ */
+export async function readUserStream(q: Queryable, streamId: string): Promise<UserStreamRead> {
+  const { rows } = await q.query<StreamKeyRow>(
+    `SELECT ${EVENT_COLUMNS}, k.key_id AS pd_key_id, k.secret AS pd_secret
+     FROM events LEFT JOIN personal_data_keys k ON k.subject = events.stream_id AND events.stream_position = 1
+     WHERE stream_id = $1 ORDER BY stream_position`,
+    [streamId],
+  );
+  const first = rows[0];
+  const key = first?.pd_key_id && first.pd_secret ? toKey({ key_id: first.pd_key_id, secret: first.pd_secret }) : undefined;
+  const keys = new Map(key ? [[key.keyId, key.secret]] : []);
+  const recorded = rows.map(toRecordedEvent);
+  return {
+    version: recorded[recorded.length - 1]?.streamPosition ?? 0,
+    events: recorded.map((event) => openEvent(event, keys)),
+    key,
+  };
 }

@@ -15,8 +15,8 @@ export class SessionKeys {
   }
 
   /** Overwrites the key: each login may rotate it, and only the newest one decrypts. */
-  async save(appId: string, openid: string, sessionKey: string): Promise<void> {
-    await this.#db.query(
+  async save(appId: string, openid: string, sessionKey: string, q: Queryable = this.#db): Promise<void> {
+    await q.query(
       `INSERT INTO session_keys (app_id, openid, session_key, updated_at) VALUES ($1, $2, $3, now())
        ON CONFLICT (app_id, openid) DO UPDATE SET session_key = excluded.session_key, updated_at = excluded.updated_at`,
       [appId, openid, sessionKey],

@@ -10,6 +10,7 @@ import {
   loginFailuresProjection,
   type LoginFailureRow,
 } from './loginFailures.js';
+import { ConcurrencyError } from '../store/errors.js';
 import { rebuildAsyncProjection } from '../store/projections.js';
 import { Users } from './users.js';
 
@@ -181,6 +182,40 @@ describe.each(databaseTargets())('users on $name', (target) => {
     await db.query("UPDATE users SET login_count = 999, nickname = 'drifted'");
     await users.rebuild();
     expect(await usersTable(db)).toEqual(live);
+  });
+
+  it('commits inTransaction writes with the login, per attempt, and none when the attempt fails', async () => {
+    const openid = newOpenid();
+    const streamId = userStreamId(userIdFor(appId, openid));
+    // A failing attempt: neither its events nor the session_key it wrote remain.
+    await expect(
+      users.logIn({ appId, openid, now: now() }, undefined, {
+        inTransaction: async (tx) => {
+          await users.sessionKeys.save(appId, openid, 'ZmFpbGVkLWF0dGVtcHQ=', tx);
+          throw new Error('refused');
+        },
+      }),
+    ).rejects.toThrow('refused');
+    expect(await eventTypes(db, userIdFor(appId, openid))).toEqual([]);
+    expect(await users.sessionKeys.get(appId, openid)).toBeNull();
+
+    // A conflict retries the whole attempt, callback included, in a fresh transaction.
+    const seen: number[] = [];
+    const { isNew, user } = await users.logIn({ appId, openid, unionid: 'u-tx', now: now() }, undefined, {
+      inTransaction: async (tx, result) => {
+        seen.push(result.user.tokenVersion);
+        await users.sessionKeys.save(appId, openid, `a2V5LSR7${seen.length}`, tx);
+        if (seen.length === 1) throw new ConcurrencyError(streamId, 'no_stream', 1);
+      },
+    });
+    expect(seen).toEqual([0, 0]);
+    expect(isNew).toBe(true);
+    expect(await eventTypes(db, user.id)).toEqual(['UserRegistered', 'UserLoggedIn']);
+    expect(await users.sessionKeys.get(appId, openid)).toBe('a2V5LSR72');
+    // The row handed back is the row the transaction projected.
+    expect(user).toEqual(await users.findById(user.id));
+    const again = await users.logIn({ appId, openid, profile: { nickname: 'Tx', avatarUrl: 'https://a/x.png' }, now: now() });
+    expect(again.user).toEqual(await users.findById(user.id));
   });
 
   it('keeps the newest session_key per user, in its own table and never in the log', async () => {

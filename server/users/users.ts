@@ -1,7 +1,7 @@
 // What the server's routes call: one object over the user streams, the users table, the
 // session keys and the failed-login record.
 
-import type { Database } from '../store/database.js';
+import type { Database, Queryable } from '../store/database.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { LogIn, Profile, UserCommand } from './commands.js';
 import type { ProfileSource, UserEventMetadata } from './events.js';
@@ -14,6 +14,11 @@ import { UserNotFoundError } from './errors.js';
 export interface LogInResult {
   isNew: boolean;
   user: UserRow;
+}
+
+export interface LogInOptions {
+  /** More writes that commit with the login or not at all; may run more than once (retries). */
+  inTransaction?: (tx: Queryable, result: LogInResult) => Promise<void>;
 }
 
 export class Users {
@@ -29,20 +34,24 @@ export class Users {
     this.#options = options;
   }
 
-  handle(command: UserCommand): Promise<UserCommandResult> {
-    return handleUserCommand(this.store, command, this.#options);
+  handle(command: UserCommand, options: Pick<HandleOptions, 'inTransaction'> = {}): Promise<UserCommandResult> {
+    return handleUserCommand(this.store, command, { ...this.#options, ...options });
   }
 
-  async #row(result: UserCommandResult): Promise<UserRow> {
-    const user = await findUserById(this.db, result.userId);
-    if (!user) throw new UserNotFoundError(result.userId);
-    return user;
+  /** The users row after the command, as its transaction projected it. */
+  #row(result: UserCommandResult): UserRow {
+    if (!result.user) throw new UserNotFoundError(result.userId);
+    return result.user;
   }
 
-  /** Register-or-log-in; the users row is read after the append (same transaction wrote it). */
-  async logIn(data: LogIn['data'], metadata?: UserEventMetadata): Promise<LogInResult> {
-    const result = await this.handle({ type: 'LogIn', data, ...(metadata && { metadata }) });
-    return { isNew: result.isNew, user: await this.#row(result) };
+  /** Register-or-log-in; `inTransaction` commits with the login's events. */
+  async logIn(data: LogIn['data'], metadata?: UserEventMetadata, options: LogInOptions = {}): Promise<LogInResult> {
+    const { inTransaction } = options;
+    const result = await this.handle(
+      { type: 'LogIn', data, ...(metadata && { metadata }) },
+      inTransaction ? { inTransaction: (tx, handled) => inTransaction(tx, { isNew: handled.isNew, user: this.#row(handled) }) } : {},
+    );
+    return { isNew: result.isNew, user: this.#row(result) };
   }
 
   async updateProfile(
