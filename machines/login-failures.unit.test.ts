@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alice, anonymous, DAY, effectTypes, grant, NOW, scriptedPlatform, settle } from './testing/scripted-platform.js';
+import { alice, anonymous, DAY, effectTypes, grant, launchedPlatform, NOW, scriptedPlatform, settle } from './testing/scripted-platform.js';
 
 const launch = (now = NOW) => ({ type: 'LAUNCH', path: 'pages/index/index', query: {}, now }) as const;
 
@@ -126,12 +126,7 @@ describe('the order rule: a legacy payload that does not decrypt', () => {
   const legacy = { kind: 'wechat', encryptedData: 'ZW5j', iv: 'aXY=', signature: 's', rawData: '{}' } as const;
 
   async function awaitingConsent() {
-    const p = scriptedPlatform();
-    p.wxLogin.succeed({ code: 'c1' });
-    p.exchangeCode.succeed(grant('t1', anonymous));
-    const actor = p.start({ settings: { profileRequired: true } });
-    actor.send(launch());
-    await settle();
+    const { p, actor } = await launchedPlatform(anonymous, { settings: { profileRequired: true } });
     return { p, actor };
   }
 
@@ -166,12 +161,7 @@ describe('the order rule: a legacy payload that does not decrypt', () => {
 
 describe('scenario 8: double taps', () => {
   it('repeated CONSENT while one is in flight sends one submission', async () => {
-    const p = scriptedPlatform();
-    p.wxLogin.succeed({ code: 'c1' });
-    p.exchangeCode.succeed(grant('t1', anonymous));
-    const actor = p.start({ settings: { profileRequired: true } });
-    actor.send(launch());
-    await settle();
+    const { p, actor } = await launchedPlatform(anonymous, { settings: { profileRequired: true } });
     const consent = { type: 'CONSENT', draft: { kind: 'profile', nickname: 'Bob', avatarUrl: 'x' } } as const;
     actor.send(consent);
     actor.send(consent);
@@ -195,12 +185,7 @@ describe('scenario 8: double taps', () => {
 
 describe('scenario 9: logout, logout everywhere, back from background', () => {
   async function signedIn() {
-    const p = scriptedPlatform();
-    p.wxLogin.succeed({ code: 'c1' });
-    p.exchangeCode.succeed(grant('t1'));
-    const actor = p.start();
-    actor.send(launch());
-    await settle();
+    const { p, actor } = await launchedPlatform();
     return { p, actor };
   }
 
@@ -251,12 +236,7 @@ describe('scenario 9: logout, logout everywhere, back from background', () => {
 
 describe('snapshot persistence', () => {
   it('restores the consent box after a relaunch without a new login', async () => {
-    const p = scriptedPlatform();
-    p.wxLogin.succeed({ code: 'c1' });
-    p.exchangeCode.succeed(grant('t1', anonymous));
-    const first = p.start({ settings: { profileRequired: true } });
-    first.send(launch());
-    await settle();
+    const { p, actor: first } = await launchedPlatform(anonymous, { settings: { profileRequired: true } });
     first.send({ type: 'DENY' });
     const stored = JSON.stringify(first.getPersistedSnapshot());
     first.stop();

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  alice, anonymous, DAY, effectTypes, grant, NOW, scriptedPlatform, settle,
-} from './testing/scripted-platform.js';
+import { alice, anonymous, DAY, effectTypes, grant, launchedPlatform, NOW, scriptedPlatform, settle } from './testing/scripted-platform.js';
 
 const launch = (path = 'pages/index/index', query: Record<string, string> = {}, now = NOW) =>
   ({ type: 'LAUNCH', path, query, now }) as const;
@@ -27,12 +25,7 @@ describe('scenario 1 and 3: fresh user, reinstall', () => {
   });
 
   it('with a required profile, waits for consent and then submits it with the token', async () => {
-    const p = scriptedPlatform();
-    p.wxLogin.succeed({ code: 'c1' });
-    p.exchangeCode.succeed(grant('t1', anonymous));
-    const actor = p.start({ settings: { profileRequired: true } });
-    actor.send(launch());
-    await settle();
+    const { p, actor } = await launchedPlatform(anonymous, { settings: { profileRequired: true } });
     expect(actor.getSnapshot().value).toEqual({ session: 'awaitingConsent' });
     expect(actor.getSnapshot().hasTag('needsConsent')).toBe(true);
     expect(actor.getSnapshot().hasTag('signedIn')).toBe(false);
@@ -49,24 +42,14 @@ describe('scenario 1 and 3: fresh user, reinstall', () => {
   });
 
   it('a reinstalled user whose profile the server kept is not asked again', async () => {
-    const p = scriptedPlatform();
-    p.wxLogin.succeed({ code: 'c1' });
-    p.exchangeCode.succeed(grant('t1', alice));
-    const actor = p.start({ settings: { profileRequired: true } });
-    actor.send(launch());
-    await settle();
+    const { p, actor } = await launchedPlatform(alice, { settings: { profileRequired: true } });
     expect(actor.getSnapshot().value).toEqual({ session: 'signedIn' });
   });
 });
 
 describe('scenario 2: returning user', () => {
   it('a stored live token signs in at once, without wx.login or the network', async () => {
-    const p = scriptedPlatform();
-    p.wxLogin.succeed({ code: 'c1' });
-    p.exchangeCode.succeed(grant('t1'));
-    const first = p.start();
-    first.send(launch());
-    await settle();
+    const { p, actor: first } = await launchedPlatform();
     const persisted = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
     first.stop();
 
@@ -96,12 +79,7 @@ describe('scenario 2: returning user', () => {
 
 describe('scenario 4: token expiry, single flight', () => {
   async function signedIn(settings = {}) {
-    const p = scriptedPlatform();
-    p.wxLogin.succeed({ code: 'c1' });
-    p.exchangeCode.succeed(grant('t1'));
-    const actor = p.start({ settings });
-    actor.send(launch());
-    await settle();
+    const { p, actor } = await launchedPlatform(alice, { settings });
     return { p, actor };
   }
 
@@ -231,12 +209,7 @@ describe('scenario 5: share deep link', () => {
 
 describe('scenario 6: denied consent', () => {
   it('sends nothing, keeps the box and the silent session, and allows a retry', async () => {
-    const p = scriptedPlatform();
-    p.wxLogin.succeed({ code: 'c1' });
-    p.exchangeCode.succeed(grant('t1', anonymous));
-    const actor = p.start({ settings: { profileRequired: true } });
-    actor.send(launch());
-    await settle();
+    const { p, actor } = await launchedPlatform(anonymous, { settings: { profileRequired: true } });
     actor.send({ type: 'DENY' });
     const snap = actor.getSnapshot();
     expect(snap.value).toEqual({ session: 'consentDenied' });
@@ -253,12 +226,7 @@ describe('scenario 6: denied consent', () => {
   });
 
   it('a refused phone dialog sends nothing and stays signed in', async () => {
-    const p = scriptedPlatform();
-    p.wxLogin.succeed({ code: 'c1' });
-    p.exchangeCode.succeed(grant('t1'));
-    const actor = p.start();
-    actor.send(launch());
-    await settle();
+    const { p, actor } = await launchedPlatform();
     actor.send({ type: 'DENY' });
     expect(actor.getSnapshot().value).toEqual({ session: 'signedIn' });
     expect(p.bindPhone.calls).toHaveLength(0);

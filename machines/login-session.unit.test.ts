@@ -2,19 +2,13 @@
 // phone, and page requests that reach the machine while it holds a token.
 
 import { describe, expect, it } from 'vitest';
-import { alice, effectTypes, grant, NOW, scriptedPlatform, settle } from './testing/scripted-platform.js';
+import { alice, effectTypes, grant, launchedPlatform, scriptedPlatform, settle } from './testing/scripted-platform.js';
 
-const launch = { type: 'LAUNCH', path: 'pages/index/index', query: {}, now: NOW } as const;
 const refused = { reason: 'loginGone', code: 'TOKEN_REVOKED', status: 401 } as const;
 const legacy = { kind: 'wechat', encryptedData: 'ZW5j', iv: 'aXY=' } as const;
 
 async function signedIn() {
-  const p = scriptedPlatform();
-  p.wxLogin.succeed({ code: 'c1' });
-  p.exchangeCode.succeed(grant('t1'));
-  const actor = p.start();
-  actor.send(launch);
-  await settle();
+  const { p, actor } = await launchedPlatform();
   expect(actor.getSnapshot().value).toEqual({ session: 'signedIn' });
   return { p, actor };
 }

@@ -112,3 +112,17 @@ export async function settle(): Promise<void> {
 export function effectTypes(effects: Effect[]): string[] {
   return effects.map((effect) => effect.type);
 }
+
+/**
+ * A fresh platform launched on the home page whose first silent login grants `t1` to `user`:
+ * the common start of the machine's tests (signed in, or awaiting consent when required).
+ */
+export async function launchedPlatform(user: SessionUser = alice, input: LoginInput = {}) {
+  const p = scriptedPlatform();
+  p.wxLogin.succeed({ code: 'c1' });
+  p.exchangeCode.succeed(grant('t1', user));
+  const actor = p.start(input);
+  actor.send({ type: 'LAUNCH', path: 'pages/index/index', query: {}, now: NOW });
+  await settle();
+  return { p, actor };
+}
