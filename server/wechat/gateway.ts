@@ -6,6 +6,7 @@ import { AppError, WeChatError } from '../errors.js';
 import { createAccessTokens, createMemoryAccessTokenCache, type AccessTokenCache } from './access-token.js';
 import { STALE_ACCESS_TOKEN, weChatUnavailable } from './errcodes.js';
 import { createWeChatHttp, type WeChatAnswer, type WeChatLogger, type WeChatRequest } from './http.js';
+import { createHttpTransport, type WeChatTransport } from './transport.js';
 
 export interface WeChatApp {
   appId: string;
@@ -31,7 +32,8 @@ export interface WeChatGatewayOptions {
   apiBase: string;
   apps: readonly WeChatApp[];
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** How calls reach WeChat; default: node:http(s) keep-alive agents (./transport.ts). */
+  transport?: WeChatTransport;
   logger: WeChatLogger;
   tokenCache?: AccessTokenCache;
   /** Milliseconds since the epoch: token expiry and "next minute" for 45011. */
@@ -52,7 +54,7 @@ export function createWeChatGateway(options: WeChatGatewayOptions): WeChatGatewa
   const clock = options.clock ?? Date.now;
   const { logger } = options;
   const secrets = new Map(options.apps.map((app) => [app.appId, app.secret]));
-  const call = createWeChatHttp({ apiBase: options.apiBase, timeoutMs: options.timeoutMs ?? 5000, fetch: options.fetch ?? fetch, logger, clock });
+  const call = createWeChatHttp({ apiBase: options.apiBase, timeoutMs: options.timeoutMs ?? 5000, transport: options.transport ?? createHttpTransport(), logger, clock });
 
   function secretOf(appId: string): string {
     const secret = secrets.get(appId);

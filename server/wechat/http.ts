@@ -1,8 +1,10 @@
-// One call to WeChat's server API over node's fetch, with a timeout, turned into either the
-// parsed JSON answer or a typed WeChatError. The URL carries the app secret or the access
-// token in its query, so it is never logged and never put into an error.
+// One call to WeChat's server API through a WeChatTransport (./transport.ts: node:http
+// keep-alive agents, a deadline for the whole exchange), turned into either the parsed JSON
+// answer or a typed WeChatError. The URL carries the app secret or the access token in its
+// query, so it is never logged and never put into an error.
 
 import { weChatErrorFor, weChatTimeout, weChatUnavailable, type WeChatApi } from './errcodes.js';
+import type { WeChatTransport } from './transport.js';
 
 export interface WeChatLogger {
   debug(obj: object, msg: string): void;
@@ -26,7 +28,7 @@ export type WeChatAnswer = Record<string, unknown>;
 export interface WeChatHttpOptions {
   apiBase: string;
   timeoutMs: number;
-  fetch: typeof fetch;
+  transport: WeChatTransport;
   logger: WeChatLogger;
   clock: () => number;
 }
@@ -39,8 +41,15 @@ function errcodeOf(answer: WeChatAnswer): number {
   return typeof errcode === 'number' && Number.isFinite(errcode) ? errcode : 0;
 }
 
-function isTimeout(error: unknown, signal: AbortSignal): boolean {
-  return signal.aborted || (error instanceof Error && error.name === 'TimeoutError');
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError';
+}
+
+/** What a failed exchange is logged as: node's error code or the error's name, never its message (it may quote the URL). */
+function failureReason(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' ? code : error.name;
 }
 
 export function createWeChatHttp(options: WeChatHttpOptions): CallWeChat {
@@ -50,25 +59,21 @@ export function createWeChatHttp(options: WeChatHttpOptions): CallWeChat {
   return async function callWeChat(request) {
     const { api, appId } = request;
     const url = `${base}${request.path}?${new URLSearchParams(request.query).toString()}`;
-    const signal = AbortSignal.timeout(options.timeoutMs);
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
 
     let status: number;
     let text: string;
     try {
-      const response = await options.fetch(url, {
+      ({ status, text } = await options.transport({
         method: request.method,
-        signal,
+        url,
+        timeoutMs: options.timeoutMs,
         ...(request.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) }),
-      });
-      status = response.status;
-      text = await response.text();
+      }));
     } catch (error) {
-      const timedOut = isTimeout(error, signal);
-      // Only the error's name and code: a message or cause may quote the URL.
-      const code = error instanceof Error ? ((error.cause as { code?: unknown } | undefined)?.code ?? error.name) : typeof error;
-      logger.warn({ api, appId, ms: elapsed(), reason: timedOut ? 'timeout' : String(code) }, 'WeChat call failed');
+      const timedOut = isTimeout(error);
+      logger.warn({ api, appId, ms: elapsed(), reason: timedOut ? 'timeout' : failureReason(error) }, 'WeChat call failed');
       throw timedOut ? weChatTimeout() : weChatUnavailable();
     }
 

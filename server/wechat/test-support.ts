@@ -1,8 +1,10 @@
 // Shared set-up for the gateway tests: a real simulator on loopback, a device client to act
-// as the phone, and a gateway whose fetch is the real one, counted per WeChat path.
+// as the phone, and gateways sharing one real transport (node:http keep-alive agents, as in
+// the server), counted per WeChat path.
 import { createDeviceClient, createSimulator, type DeviceClient, type Simulator } from '../../simulator/index.js';
 import { createWeChatGateway, type WeChatGateway, type WeChatGatewayOptions } from './gateway.js';
 import type { WeChatLogger } from './http.js';
+import { createHttpTransport, type WeChatTransport } from './transport.js';
 
 export const APP = { appId: 'wx00000000000000a1', secret: 'gateway-test-secret-0123456789abcd' };
 
@@ -33,9 +35,10 @@ export async function startHarness(options: { clock?: () => number; forceRefresh
     warn: (obj, msg) => void logs.push({ level: 'warn', obj, msg }),
     error: (obj, msg) => void logs.push({ level: 'error', obj, msg }),
   };
-  const countingFetch: typeof fetch = (input, init) => {
-    calls.push(new URL(String(input)).pathname);
-    return fetch(input, init);
+  const transport = createHttpTransport();
+  const countingTransport: WeChatTransport = (request) => {
+    calls.push(new URL(request.url).pathname);
+    return transport(request);
   };
   return {
     sim,
@@ -44,8 +47,11 @@ export async function startHarness(options: { clock?: () => number; forceRefresh
     logs,
     calls,
     gateway: (overrides = {}) =>
-      createWeChatGateway({ apiBase: base, apps: [APP], timeoutMs: 2000, logger, fetch: countingFetch, clock: () => sim.now(), ...overrides }),
-    close: () => sim.close(),
+      createWeChatGateway({ apiBase: base, apps: [APP], timeoutMs: 2000, logger, transport: countingTransport, clock: () => sim.now(), ...overrides }),
+    close: async () => {
+      transport.close();
+      await sim.close();
+    },
   };
 }
 
