@@ -77,10 +77,11 @@ export function rawLogins(db: Database, workers: number, newShare = NEW_USER_SHA
           [streamId, version, events.map((e) => e.type), events.map((e) => JSON.stringify(e.data)), metadata],
         );
         await tx.query(
-          `INSERT INTO users (id, app_id, openid, token_version, created_at, last_login_at, login_count)
-           VALUES ($1, $2, $3, 0, $4, $5, $6)
-           ON CONFLICT (id) DO UPDATE SET last_login_at = excluded.last_login_at, login_count = excluded.login_count`,
-          [userId, APP_ID, openid, createdAt, at, loginCount],
+          `INSERT INTO users (id, app_id, openid, token_version, created_at, last_login_at, login_count, stream_version)
+           VALUES ($1, $2, $3, 0, $4, $5, $6, $7)
+           ON CONFLICT (id) DO UPDATE SET last_login_at = excluded.last_login_at, login_count = excluded.login_count,
+             stream_version = excluded.stream_version`,
+          [userId, APP_ID, openid, createdAt, at, loginCount, version + events.length],
         );
         await tx.query('UPDATE login_codes SET user_id = $3, is_new = $4, token_version = 0 WHERE app_id = $1 AND code_hash = $2', [
           APP_ID, codeHash, userId, !returning,

@@ -4,6 +4,7 @@
 // every later request for it, on any process, waits for that outcome and replays it.
 
 import { createHash } from 'node:crypto';
+import type { AppendPart } from '../store/append.js';
 import type { Queryable } from '../store/database.js';
 
 /** A wx.login code lives 5 minutes; its outcome is kept as long. */
@@ -25,8 +26,8 @@ export type CodeClaim =
 export interface LoginCodes {
   /** Claims the code for this request, or tells what another request made of it. */
   claim(appId: string, codeHash: string): Promise<CodeClaim>;
-  /** Records the outcome; pass `q` to commit it with the login's own transaction. */
-  complete(appId: string, codeHash: string, outcome: CodeOutcome, q?: Queryable): Promise<void>;
+  /** Records the outcome in the statement that stores the login (appendWithParts). */
+  completePart(appId: string, codeHash: string, outcome: CodeOutcome): AppendPart;
   /** The claimant failed: let a retry try the code itself. */
   release(appId: string, codeHash: string): Promise<void>;
 }
@@ -73,7 +74,9 @@ export function createLoginCodes(db: Queryable, clock: () => number): LoginCodes
       const now = clock();
       await purgeExpired(now);
       const expiresAt = new Date(now + CODE_LIFETIME_MS).toISOString();
-      const { rows } = await db.query<ClaimRow>(CLAIM_SQL, [appId, codeHash, expiresAt, new Date(now).toISOString()]);
+      const { rows } = await db.query<ClaimRow>(CLAIM_SQL, [appId, codeHash, expiresAt, new Date(now).toISOString()], {
+        name: 'miniauth_claim_login_code',
+      });
       const row = rows[0];
       if (row?.claimed) return { kind: 'claimed' };
       // No row at all: another request claimed it after this statement's snapshot was taken.
@@ -81,11 +84,13 @@ export function createLoginCodes(db: Queryable, clock: () => number): LoginCodes
       return { kind: 'done', outcome: { userId: row.user_id, isNew: row.is_new, tokenVersion: Number(row.token_version) } };
     },
 
-    async complete(appId, codeHash, outcome, q = db) {
-      await q.query(
-        'UPDATE login_codes SET user_id = $3, is_new = $4, token_version = $5 WHERE app_id = $1 AND code_hash = $2',
-        [appId, codeHash, outcome.userId, outcome.isNew, outcome.tokenVersion],
-      );
+    completePart(appId, codeHash, outcome) {
+      return {
+        sql: (param, when) =>
+          `UPDATE login_codes SET user_id = ${param(outcome.userId, 'uuid')}, is_new = ${param(outcome.isNew, 'boolean')}, ` +
+          `token_version = ${param(outcome.tokenVersion, 'integer')} ` +
+          `WHERE app_id = ${param(appId, 'text')} AND code_hash = ${param(codeHash, 'text')} AND ${when}`,
+      };
     },
 
     async release(appId, codeHash) {

@@ -1,11 +1,12 @@
 // POST /wx/login behind the route: a wx.login code (and maybe a legacy user-info payload) in,
 // a user and a token out. Order: code2Session → check the payload with the NEW session_key →
 // keep that key → register-or-log-in → sign with the user's token version. Idempotent per code
-// (./login-codes.ts), with one exchange in flight per code in this process.
+// (./login-codes.ts), with one exchange in flight per code in this process. Three statements:
+// claim the code, read the user's snapshot, write everything in one (users/handler.ts).
 
 import { WeChatError } from '../errors.js';
 import type { IssuedToken, TokenService } from '../tokens/index.js';
-import type { UserRow, Users } from '../users/index.js';
+import { saveSessionKeyPart, type UserRow, type Users } from '../users/index.js';
 import type { WeChatGateway, WeChatSession } from '../wechat/index.js';
 import { openLegacyPayload, type LegacyPayload } from './legacy-payload.js';
 import { hashLoginCode, type CodeOutcome, type LoginCodes } from './login-codes.js';
@@ -106,10 +107,10 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
         },
         input.requestId === undefined ? undefined : { requestId: input.requestId },
         {
-          inTransaction: async (tx, logged) => {
-            await users.sessionKeys.save(appId, session.openid, session.sessionKey, tx);
-            await codes.complete(appId, codeHash, outcomeOf(logged), tx);
-          },
+          alongside: (logged) => [
+            saveSessionKeyPart(appId, session.openid, session.sessionKey),
+            codes.completePart(appId, codeHash, outcomeOf(logged)),
+          ],
         },
       );
       return { outcome: outcomeOf({ isNew, user }), user };

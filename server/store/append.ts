@@ -4,8 +4,12 @@
 // event id already stored does a second statement sort out which: idempotent by event id, or a
 // ConcurrencyError with nothing written. A concurrent writer that takes the same position first
 // makes the unique index refuse ours: a ConcurrencyError too.
+//
+// `appendWithParts` goes further for writers that know their events are new: the append and
+// the other writes that must go with it (a projection's row, keys, a caller's bookkeeping) as
+// ONE statement of data-modifying CTEs, gated on the events being inserted.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sqlStateOf, type Queryable } from './database.js';
 import { ConcurrencyError, type ExpectedVersion } from './errors.js';
 import type { NewEvent, RecordedEvent } from './events.js';
@@ -17,15 +21,18 @@ export interface AppendResult {
   events: RecordedEvent[];
 }
 
-// $1 stream, $2 expected version (NULL = any), $3.. the events as parallel arrays.
-const APPEND_SQL = `
+// $1 stream, $2 expected version (NULL = any), $3.. the events as parallel arrays. `also` is
+// one more condition for inserting anything (a part the append requires).
+const insertEvents = (also = '') => `
 INSERT INTO events (event_id, stream_id, stream_position, type, data, metadata)
 SELECT e.id, $1, stream.version + e.ordinal, e.type, e.data, e.metadata
 FROM (SELECT coalesce(max(stream_position), 0) AS version FROM events WHERE stream_id = $1) stream,
      unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ordinal)
-WHERE $2::bigint IS NULL OR stream.version = $2::bigint
+WHERE ($2::bigint IS NULL OR stream.version = $2::bigint)${also}
 ORDER BY e.ordinal
 RETURNING event_id, stream_position, global_position, transaction_id::text AS transaction_id, recorded_at`;
+
+const APPEND_SQL = insertEvents();
 
 // The same append, leaving out events whose id is already stored, and telling what it found.
 const APPEND_NEW_ONLY_SQL = `
@@ -123,6 +130,28 @@ function recorded(streamId: string, events: readonly Prepared[], rows: readonly 
   });
 }
 
+// The append's first six parameters: $1 stream, $2 expected version, $3.. the events.
+function eventParams(streamId: string, expected: ExpectedVersion, prepared: readonly Prepared[]): unknown[] {
+  return [
+    streamId,
+    expectedParam(expected),
+    prepared.map((e) => e.id),
+    prepared.map((e) => e.type),
+    prepared.map((e) => JSON.stringify(e.data)),
+    prepared.map((e) => JSON.stringify(e.metadata)),
+  ];
+}
+
+// What a refused INSERT into events means to the caller.
+function appendFailure(error: unknown, streamId: string, expected: ExpectedVersion): unknown {
+  const { code, constraint } = sqlStateOf(error);
+  if (code === '23505' && constraint === 'events_event_id_unique') return new DuplicateEventIdError(error);
+  if (code === '23505' && constraint === 'events_stream_position_unique') {
+    return new ConcurrencyError(streamId, expected, undefined, error);
+  }
+  return error;
+}
+
 export interface AppendEventsOptions {
   /** Skip events whose id is already stored up front (slower; after a DuplicateEventIdError). */
   newOnly?: boolean;
@@ -141,14 +170,7 @@ export async function appendEvents(
   options: AppendEventsOptions = {},
 ): Promise<AppendResult> {
   const prepared = prepare(events);
-  const params = [
-    streamId,
-    expectedParam(expected),
-    prepared.map((e) => e.id),
-    prepared.map((e) => e.type),
-    prepared.map((e) => JSON.stringify(e.data)),
-    prepared.map((e) => JSON.stringify(e.metadata)),
-  ];
+  const params = eventParams(streamId, expected, prepared);
   try {
     if (!options.newOnly && prepared.length > 0) {
       const { rows } = await tx.query<InsertedRow>(APPEND_SQL, params, { name: 'miniauth_append_events' });
@@ -167,11 +189,88 @@ export async function appendEvents(
     const events = recorded(streamId, prepared, inserted);
     return { nextExpectedVersion: events[events.length - 1]?.streamPosition ?? version, events };
   } catch (error) {
-    const { code, constraint } = sqlStateOf(error);
-    if (code === '23505' && constraint === 'events_event_id_unique') throw new DuplicateEventIdError(error);
-    if (code === '23505' && constraint === 'events_stream_position_unique') {
-      throw new ConcurrencyError(streamId, expected, undefined, error);
-    }
-    throw error;
+    throw appendFailure(error, streamId, expected);
   }
+}
+
+/** Places a value as the next parameter of a composed statement; returns `$n::type`. */
+export type Param = (value: unknown, type: string) => string;
+
+/**
+ * One more write that goes with an append made as a single statement, as a data-modifying
+ * CTE. `sql` places its values with `param`; `when` is a condition that holds only if the
+ * append inserts: a part that must not happen without the events puts it in its WHERE.
+ */
+export interface AppendPart {
+  sql(param: Param, when: string): string;
+  /**
+   * The events are inserted only if this part returns a row (a key it creates with
+   * ON CONFLICT DO NOTHING, say). Such a part is not gated by `when`: it runs first, and its
+   * write stays even when the append then inserts nothing. Make it a data-modifying statement
+   * with RETURNING: a plain SELECT may be folded into the check and never run on its own.
+   */
+  requiredByAppend?: boolean;
+}
+
+// Each distinct composition is prepared once per connection, under a name from its text.
+const composedNames = new Map<string, string>();
+const MAX_COMPOSED_NAMES = 200;
+
+function composedName(text: string): string | undefined {
+  let name = composedNames.get(text);
+  if (name === undefined && composedNames.size < MAX_COMPOSED_NAMES) {
+    name = `miniauth_append_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    composedNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * Appends and makes `parts` in ONE statement, so one round trip and, outside a transaction,
+ * one commit: either everything is written or nothing is. The events must be new (their ids
+ * fresh): inserting nothing, for a wrong version or because a required part returned no row,
+ * is a ConcurrencyError, and then no gated part wrote anything. With no events the parts run
+ * ungated.
+ */
+export async function appendWithParts(
+  q: Queryable,
+  streamId: string,
+  expected: ExpectedVersion,
+  events: readonly NewEvent[],
+  parts: readonly AppendPart[],
+): Promise<AppendResult> {
+  const prepared = prepare(events);
+  const values = prepared.length > 0 ? eventParams(streamId, expected, prepared) : [];
+  const param: Param = (value, type) => {
+    values.push(value);
+    return `$${values.length}::${type}`;
+  };
+  const required = parts.filter((part) => part.requiredByAppend);
+  const gated = parts.filter((part) => !part.requiredByAppend);
+  if (prepared.length === 0) {
+    // Nothing to append: the parts run, and the stream's version comes back, in one statement.
+    const stream = param(streamId, 'text');
+    const ctes = parts.map((part, i) => `part_${i} AS (${part.sql(param, 'true')})`);
+    const version = `SELECT coalesce(max(stream_position), 0) AS version FROM events WHERE stream_id = ${stream}`;
+    const { rows } = await q.query<{ version: string | number }>(
+      ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n${version}` : version,
+      values,
+    );
+    return { nextExpectedVersion: Number(rows[0]?.version ?? 0), events: [] };
+  }
+  const ctes = required.map((part, i) => `required_${i} AS (${part.sql(param, 'true')})`);
+  const also = required.map((_, i) => ` AND EXISTS (SELECT 1 FROM required_${i})`).join('');
+  ctes.push(`appended AS (${insertEvents(also)})`);
+  gated.forEach((part, i) => ctes.push(`part_${i} AS (${part.sql(param, 'EXISTS (SELECT 1 FROM appended)')})`));
+  const text = `WITH ${ctes.join(',\n')}\nSELECT * FROM appended ORDER BY stream_position`;
+  const name = composedName(text);
+  let rows: InsertedRow[];
+  try {
+    ({ rows } = await q.query<InsertedRow>(text, values, name === undefined ? {} : { name }));
+  } catch (error) {
+    throw appendFailure(error, streamId, expected);
+  }
+  if (rows.length === 0) throw new ConcurrencyError(streamId, expected);
+  const stored = recorded(streamId, prepared, rows);
+  return { nextExpectedVersion: stored[stored.length - 1]!.streamPosition, events: stored };
 }

@@ -10,8 +10,8 @@ export {
 export type { ExpectedVersion } from './errors.js';
 export type { EventMetadata, LogCheckpoint, NewEvent, RecordedEvent } from './events.js';
 export { migrate, loadMigrations } from './migrate.js';
-export { appendEvents, DuplicateEventIdError } from './append.js';
-export type { AppendEventsOptions, AppendResult } from './append.js';
+export { appendEvents, appendWithParts, DuplicateEventIdError } from './append.js';
+export type { AppendEventsOptions, AppendPart, AppendResult, Param } from './append.js';
 export { readLog, readStreamEvents } from './read.js';
 export type { LogRead, ReadAllOptions, StreamRead } from './read.js';
 export { createEventStore } from './eventStore.js';

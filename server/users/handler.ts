@@ -1,22 +1,27 @@
-// The user command handler: read the stream, decide, append at the version read. A concurrent
-// writer makes the append fail with ConcurrencyError; then read and decide again, a bounded
-// number of times, with a random growing pause so that racing callers spread out.
+// The user command handler: read the user's snapshot, decide, write at the version read. The
+// write is ONE statement (appendWithParts): the events, the users row folded from them, the
+// personal-data key they are sealed with, erasure's deletions and the caller's own parts
+// (the login's session_key and code) commit together or not at all, in one round trip.
 //
+// A concurrent writer makes the write fail with ConcurrencyError; then read and decide again,
+// a bounded number of times, with a random growing pause so that racing callers spread out.
 // Within one process, commands for the same user take turns (a queue per stream): a burst of
 // logins of one user in one process then costs no conflicts at all, and the optimistic check
 // only has to settle races between processes.
 
-import type { Database, Queryable } from '../store/database.js';
+import { appendWithParts, type AppendPart } from '../store/append.js';
+import type { Database } from '../store/database.js';
 import { ConcurrencyError } from '../store/errors.js';
 import { createEventStore, type EventStore } from '../store/eventStore.js';
 import type { UserCommand } from './commands.js';
-import { decide, evolve, stateFrom, type UserState } from './decider.js';
+import { decide, evolve, type UserState } from './decider.js';
 import type { UserEvent } from './events.js';
 import { userIdFor, userStreamId } from './identity.js';
-import { forgetPersonalData, needsSealing, personalDataKeyFor, readUserStream, sealEvent } from './personalData.js';
-import { forgetSessionKey } from './sessionKeys.js';
+import { createKeyPart, forgetPersonalDataPart, needsSealing, newPersonalDataKey, sealEvent } from './personalData.js';
+import { forgetSessionKeyPart } from './sessionKeys.js';
+import { readUserSnapshot, stateFromRow } from './snapshot.js';
 import { turnsOf } from './streamTurns.js';
-import { evolveUserRow, usersProjection, type UserRow } from './usersProjection.js';
+import { evolveUserRow, upsertUserPart, usersProjection, type UserRow } from './usersProjection.js';
 
 export interface UserCommandResult {
   userId: string;
@@ -25,7 +30,7 @@ export interface UserCommandResult {
   /** The events it appended (none when it changed nothing). */
   events: UserEvent[];
   state: UserState;
-  /** The user's `users` row after the command, folded from the stream (null: never registered). */
+  /** The user's `users` row after the command, as its statement wrote it (null: never registered). */
   user: UserRow | null;
 }
 
@@ -38,12 +43,15 @@ export interface HandleOptions {
   maxAttempts?: number;
   /**
    * More writes that commit with the command's events or not at all (e.g. the login's
-   * session_key). Runs once per attempt, inside that attempt's transaction.
+   * session_key), as parts of the same statement. Called once per attempt, with its result.
    */
-  inTransaction?: (tx: Queryable, result: UserCommandResult) => Promise<void>;
+  alongside?: (result: UserCommandResult) => readonly AppendPart[];
 }
 
-/** The event store for user streams, with the users table projected inline. */
+/**
+ * The event store over user streams, with the users table projected inline: for appends made
+ * outside the handler (the failed-login streams, tools) and for rebuilds.
+ */
 export function createUserEventStore(db: Database): EventStore {
   return createEventStore(db, { inlineProjections: [usersProjection] });
 }
@@ -57,41 +65,38 @@ const pause = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 * 2 ** attempt)));
 
 async function attempt(
-  store: EventStore,
+  db: Database,
   command: UserCommand,
-  inTransaction: HandleOptions['inTransaction'],
+  alongside: HandleOptions['alongside'],
 ): Promise<UserCommandResult> {
   const userId = targetUserId(command);
   const streamId = userStreamId(userId);
-  const stream = await readUserStream(store.db, streamId);
-  const state = stateFrom(stream.events);
+  const snapshot = await readUserSnapshot(db, userId, streamId);
+  const state = stateFromRow(snapshot.row);
   const events = decide(command, state);
-  // The users row is a fold of the stream (usersProjection): no need to read it back.
+  const user = events.reduce(evolveUserRow, snapshot.row);
   const result: UserCommandResult = {
     userId,
     isNew: events.some((event) => event.type === 'UserRegistered'),
     events,
     state: events.reduce(evolve, state),
-    user: [...stream.events, ...events].reduce(evolveUserRow, null),
+    user,
   };
-  if (events.length === 0) {
-    if (inTransaction) await store.db.transaction((tx) => inTransaction(tx, result));
-    return result;
-  }
 
-  const key = events.some(needsSealing) ? (stream.key ?? (await personalDataKeyFor(store.db, streamId))) : undefined;
+  const parts: AppendPart[] = [];
+  let key = snapshot.key;
+  if (events.some(needsSealing) && key === undefined) {
+    key = newPersonalDataKey();
+    parts.push(createKeyPart(streamId, key));
+  }
+  if (user !== null && events.length > 0) parts.push(upsertUserPart(user, snapshot.version + events.length));
+  // Erasure and the destruction of the keys commit together, or not at all.
+  if (state.status === 'active' && events.some((event) => event.type === 'UserErased')) {
+    parts.push(forgetPersonalDataPart(streamId), forgetSessionKeyPart(state.appId, state.openid));
+  }
+  parts.push(...(alongside?.(result) ?? []));
   const sealed = events.map((event) => sealEvent(event, key, streamId));
-  const erasing = state.status === 'active' && events.some((event) => event.type === 'UserErased') ? state : undefined;
-  await store.appendToStream(streamId, stream.version === 0 ? 'no_stream' : stream.version, sealed, {
-    inTransaction: async (tx) => {
-      // Erasure and the destruction of the keys commit together, or not at all.
-      if (erasing) {
-        await forgetPersonalData(tx, streamId);
-        await forgetSessionKey(tx, erasing.appId, erasing.openid);
-      }
-      await inTransaction?.(tx, result);
-    },
-  });
+  await appendWithParts(db, streamId, snapshot.version === 0 ? 'no_stream' : snapshot.version, sealed, parts);
   return result;
 }
 
@@ -109,7 +114,7 @@ export async function handleUserCommand(
   return turnsOf(store).take(userStreamId(targetUserId(command)), async () => {
     for (let tried = 1; ; tried++) {
       try {
-        return await attempt(store, command, options.inTransaction);
+        return await attempt(store.db, command, options.alongside);
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || tried >= maxAttempts) throw error;
         await pause(tried);

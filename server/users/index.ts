@@ -27,7 +27,9 @@ export {
   USERS_PROJECTION_EVENTS,
 } from './usersProjection.js';
 export type { UserRow } from './usersProjection.js';
-export { SessionKeys } from './sessionKeys.js';
+export { saveSessionKeyPart, SessionKeys } from './sessionKeys.js';
+export { readUserSnapshot, stateFromRow } from './snapshot.js';
+export type { UserSnapshot } from './snapshot.js';
 export {
   catchUpLoginFailures,
   listLoginFailures,

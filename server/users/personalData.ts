@@ -4,6 +4,7 @@
 // be read by anyone, and a rebuild reads them back as `redacted`. See docs/privacy.md.
 
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import type { AppendPart } from '../store/append.js';
 import type { Queryable } from '../store/database.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow, type NewEvent, type RecordedEvent } from '../store/events.js';
 import { PERSONAL_FIELDS, type UserEvent } from './events.js';
@@ -28,25 +29,29 @@ interface KeyRow {
 
 const toKey = (row: KeyRow): PersonalDataKey => ({ keyId: row.key_id, secret: Buffer.from(row.secret) });
 
-/** The stream's key, created on first use. */
-export async function personalDataKeyFor(q: Queryable, subject: string): Promise<PersonalDataKey> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const { rows } = await q.query<KeyRow>(
-      `WITH created AS (
-         INSERT INTO personal_data_keys (key_id, subject, secret) VALUES ($1, $2, $3)
-         ON CONFLICT (subject) DO NOTHING
-         RETURNING key_id, secret
-       )
-       SELECT key_id, secret FROM created
-       UNION ALL
-       SELECT key_id, secret FROM personal_data_keys WHERE subject = $2`,
-      [randomUUID(), subject, randomBytes(32)],
-    );
-    const row = rows[0];
-    if (row) return toKey(row);
-    // A concurrent creator committed after this statement's snapshot: read it next time.
-  }
-  throw new Error(`No personal data key could be created for ${subject}.`);
+/** A new key for a stream that has none yet; stored by `createKeyPart`, with the events it seals. */
+export function newPersonalDataKey(): PersonalDataKey {
+  return { keyId: randomUUID(), secret: randomBytes(32) };
+}
+
+/**
+ * Stores the stream's new key in the statement that appends the events sealed with it. If the
+ * stream got a key meanwhile (another process), nothing is inserted, and so no event either:
+ * the command is tried again with the key that won.
+ */
+export function createKeyPart(subject: string, key: PersonalDataKey): AppendPart {
+  return {
+    requiredByAppend: true,
+    sql: (param) =>
+      `INSERT INTO personal_data_keys (key_id, subject, secret) ` +
+      `VALUES (${param(key.keyId, 'uuid')}, ${param(subject, 'text')}, ${param(key.secret, 'bytea')}) ` +
+      'ON CONFLICT (subject) DO NOTHING RETURNING key_id',
+  };
+}
+
+/** Destroys the stream's key with the erasure's events: everything sealed with it becomes unreadable. */
+export function forgetPersonalDataPart(subject: string): AppendPart {
+  return { sql: (param, when) => `DELETE FROM personal_data_keys WHERE subject = ${param(subject, 'text')} AND ${when}` };
 }
 
 export async function personalDataKeys(q: Queryable, keyIds: readonly string[]): Promise<Map<string, Buffer>> {
@@ -56,11 +61,6 @@ export async function personalDataKeys(q: Queryable, keyIds: readonly string[]):
     [[...new Set(keyIds)]],
   );
   return new Map(rows.map((row) => [row.key_id, Buffer.from(row.secret)]));
-}
-
-/** Destroys the stream's key: everything sealed with it becomes unreadable for good. */
-export async function forgetPersonalData(q: Queryable, subject: string): Promise<void> {
-  await q.query('DELETE FROM personal_data_keys WHERE subject = $1', [subject]);
 }
 
 function personalPart(event: UserEvent): Record<string, unknown> | undefined {

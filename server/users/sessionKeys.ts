@@ -1,10 +1,28 @@
 // WeChat's session_key, the newest per (appId, openid). It decrypts the legacy user-info
 // payload, so it stays server-side: never in an event, an answer, a token or a log line.
 
+import type { AppendPart } from '../store/append.js';
 import type { Queryable } from '../store/database.js';
 
-export async function forgetSessionKey(q: Queryable, appId: string, openid: string): Promise<void> {
-  await q.query('DELETE FROM session_keys WHERE app_id = $1 AND openid = $2', [appId, openid]);
+// Overwrites the key: each login may rotate it, and only the newest one decrypts.
+const upsertSessionKey = (appId: string, openid: string, sessionKey: string, when = 'true') => `
+INSERT INTO session_keys (app_id, openid, session_key, updated_at)
+SELECT ${appId}, ${openid}, ${sessionKey}, now() WHERE ${when}
+ON CONFLICT (app_id, openid) DO UPDATE SET session_key = excluded.session_key, updated_at = excluded.updated_at`;
+
+const deleteSessionKey = (appId: string, openid: string, when = 'true') =>
+  `DELETE FROM session_keys WHERE app_id = ${appId} AND openid = ${openid} AND ${when}`;
+
+/** Keeps the login's session_key in the statement that appends its events (appendWithParts). */
+export function saveSessionKeyPart(appId: string, openid: string, sessionKey: string): AppendPart {
+  return {
+    sql: (param, when) => upsertSessionKey(param(appId, 'text'), param(openid, 'text'), param(sessionKey, 'text'), when),
+  };
+}
+
+/** Forgets the user's session_key with the erasure's events. */
+export function forgetSessionKeyPart(appId: string, openid: string): AppendPart {
+  return { sql: (param, when) => deleteSessionKey(param(appId, 'text'), param(openid, 'text'), when) };
 }
 
 export class SessionKeys {
@@ -14,13 +32,8 @@ export class SessionKeys {
     this.#db = db;
   }
 
-  /** Overwrites the key: each login may rotate it, and only the newest one decrypts. */
-  async save(appId: string, openid: string, sessionKey: string, q: Queryable = this.#db): Promise<void> {
-    await q.query(
-      `INSERT INTO session_keys (app_id, openid, session_key, updated_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (app_id, openid) DO UPDATE SET session_key = excluded.session_key, updated_at = excluded.updated_at`,
-      [appId, openid, sessionKey],
-    );
+  async save(appId: string, openid: string, sessionKey: string): Promise<void> {
+    await this.#db.query(upsertSessionKey('$1::text', '$2::text', '$3::text'), [appId, openid, sessionKey]);
   }
 
   async get(appId: string, openid: string): Promise<string | null> {
@@ -31,7 +44,7 @@ export class SessionKeys {
     return rows[0]?.session_key ?? null;
   }
 
-  forget(appId: string, openid: string): Promise<void> {
-    return forgetSessionKey(this.#db, appId, openid);
+  async forget(appId: string, openid: string): Promise<void> {
+    await this.#db.query(deleteSessionKey('$1::text', '$2::text'), [appId, openid]);
   }
 }

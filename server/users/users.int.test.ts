@@ -10,8 +10,9 @@ import {
   loginFailuresProjection,
   type LoginFailureRow,
 } from './loginFailures.js';
-import { ConcurrencyError } from '../store/errors.js';
+import type { AppendPart } from '../store/append.js';
 import { rebuildAsyncProjection } from '../store/projections.js';
+import { saveSessionKeyPart } from './sessionKeys.js';
 import { Users } from './users.js';
 
 const appId = 'wx-app-contract';
@@ -184,35 +185,38 @@ describe.each(databaseTargets())('users on $name', (target) => {
     expect(await usersTable(db)).toEqual(live);
   });
 
-  it('commits inTransaction writes with the login, per attempt, and none when the attempt fails', async () => {
+  it('commits the parts alongside a login with it, per attempt, and none when the statement fails', async () => {
     const openid = newOpenid();
-    const streamId = userStreamId(userIdFor(appId, openid));
-    // A failing attempt: neither its events nor the session_key it wrote remain.
+    // A part that fails (a NOT NULL column left empty) fails the whole statement: neither the
+    // events nor the session_key written beside them remain.
+    const failing: AppendPart = {
+      sql: (param, when) =>
+        `INSERT INTO login_codes (app_id, code_hash, expires_at) SELECT ${param(appId, 'text')}, 'h', NULL WHERE ${when}`,
+    };
     await expect(
       users.logIn({ appId, openid, now: now() }, undefined, {
-        inTransaction: async (tx) => {
-          await users.sessionKeys.save(appId, openid, 'ZmFpbGVkLWF0dGVtcHQ=', tx);
-          throw new Error('refused');
-        },
+        alongside: () => [saveSessionKeyPart(appId, openid, 'ZmFpbGVkLWF0dGVtcHQ='), failing],
       }),
-    ).rejects.toThrow('refused');
+    ).rejects.toMatchObject({ code: '23502' });
     expect(await eventTypes(db, userIdFor(appId, openid))).toEqual([]);
     expect(await users.sessionKeys.get(appId, openid)).toBeNull();
+    expect(await users.findByOpenid(appId, openid)).toBeNull();
 
-    // A conflict retries the whole attempt, callback included, in a fresh transaction.
+    // A conflict (here: a required part that finds nothing) makes a fresh attempt, with fresh parts.
     const seen: number[] = [];
     const { isNew, user } = await users.logIn({ appId, openid, unionid: 'u-tx', now: now() }, undefined, {
-      inTransaction: async (tx, result) => {
+      alongside: (result) => {
         seen.push(result.user.tokenVersion);
-        await users.sessionKeys.save(appId, openid, `a2V5LSR7${seen.length}`, tx);
-        if (seen.length === 1) throw new ConcurrencyError(streamId, 'no_stream', 1);
+        const parts: AppendPart[] = [saveSessionKeyPart(appId, openid, `a2V5LSR7${seen.length}`)];
+        if (seen.length === 1) parts.push({ requiredByAppend: true, sql: () => 'SELECT 1 WHERE false' });
+        return parts;
       },
     });
     expect(seen).toEqual([0, 0]);
     expect(isNew).toBe(true);
     expect(await eventTypes(db, user.id)).toEqual(['UserRegistered', 'UserLoggedIn']);
     expect(await users.sessionKeys.get(appId, openid)).toBe('a2V5LSR72');
-    // The row handed back is the row the transaction projected.
+    // The row handed back is the row the statement wrote.
     expect(user).toEqual(await users.findById(user.id));
     const again = await users.logIn({ appId, openid, profile: { nickname: 'Tx', avatarUrl: 'https://a/x.png' }, now: now() });
     expect(again.user).toEqual(await users.findById(user.id));

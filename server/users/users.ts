@@ -1,7 +1,8 @@
 // What the server's routes call: one object over the user streams, the users table, the
 // session keys and the failed-login record.
 
-import type { Database, Queryable } from '../store/database.js';
+import type { AppendPart } from '../store/append.js';
+import type { Database } from '../store/database.js';
 import type { EventStore } from '../store/eventStore.js';
 import type { LogIn, Profile, UserCommand } from './commands.js';
 import type { ProfileSource, UserEventMetadata } from './events.js';
@@ -17,8 +18,11 @@ export interface LogInResult {
 }
 
 export interface LogInOptions {
-  /** More writes that commit with the login or not at all; may run more than once (retries). */
-  inTransaction?: (tx: Queryable, result: LogInResult) => Promise<void>;
+  /**
+   * More writes that commit with the login or not at all, in its statement; called once per
+   * attempt (a conflict makes another), with that attempt's outcome.
+   */
+  alongside?: (result: LogInResult) => readonly AppendPart[];
 }
 
 export class Users {
@@ -34,22 +38,22 @@ export class Users {
     this.#options = options;
   }
 
-  handle(command: UserCommand, options: Pick<HandleOptions, 'inTransaction'> = {}): Promise<UserCommandResult> {
+  handle(command: UserCommand, options: Pick<HandleOptions, 'alongside'> = {}): Promise<UserCommandResult> {
     return handleUserCommand(this.store, command, { ...this.#options, ...options });
   }
 
-  /** The users row after the command, as its transaction projected it. */
+  /** The users row after the command, as its statement wrote it. */
   #row(result: UserCommandResult): UserRow {
     if (!result.user) throw new UserNotFoundError(result.userId);
     return result.user;
   }
 
-  /** Register-or-log-in; `inTransaction` commits with the login's events. */
+  /** Register-or-log-in; `alongside` commits with the login's events. */
   async logIn(data: LogIn['data'], metadata?: UserEventMetadata, options: LogInOptions = {}): Promise<LogInResult> {
-    const { inTransaction } = options;
+    const { alongside } = options;
     const result = await this.handle(
       { type: 'LogIn', data, ...(metadata && { metadata }) },
-      inTransaction ? { inTransaction: (tx, handled) => inTransaction(tx, { isNew: handled.isNew, user: this.#row(handled) }) } : {},
+      alongside ? { alongside: (handled) => alongside({ isNew: handled.isNew, user: this.#row(handled) }) } : {},
     );
     return { isNew: result.isNew, user: this.#row(result) };
   }

@@ -2,6 +2,7 @@
 // transaction and rebuildable from the log. Every value comes from event data (never now()),
 // so a rebuild equals the live table.
 
+import type { AppendPart } from '../store/append.js';
 import type { Database, Queryable } from '../store/database.js';
 import type { RecordedEvent } from '../store/events.js';
 import { rebuildInlineProjection, type Projection } from '../store/projections.js';
@@ -92,7 +93,7 @@ export function evolveUserRow(row: UserRow | null, event: UserEvent): UserRow | 
   }
 }
 
-interface UserRecord {
+export interface UserRecord {
   id: string;
   app_id: string;
   openid: string;
@@ -108,13 +109,13 @@ interface UserRecord {
   erased_at: Date | string | null;
 }
 
-const USER_COLUMNS =
+export const USER_COLUMNS =
   'id, app_id, openid, unionid, nickname, avatar_url, phone, phone_country_code, token_version, ' +
   'created_at, last_login_at, login_count, erased_at';
 
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
-function fromRecord(record: UserRecord): UserRow {
+export function fromRecord(record: UserRecord): UserRow {
   return {
     id: record.id,
     appId: record.app_id,
@@ -132,7 +133,8 @@ function fromRecord(record: UserRecord): UserRow {
   };
 }
 
-function toRecord(row: UserRow): UserRecord {
+/** The row as stored, with the position of the last event folded into it. */
+function toRecord(row: UserRow, streamVersion: number): UserRecord & { stream_version: number } {
   return {
     id: row.id,
     app_id: row.appId,
@@ -147,38 +149,75 @@ function toRecord(row: UserRow): UserRecord {
     last_login_at: row.lastLoginAt?.toISOString() ?? null,
     login_count: row.loginCount,
     erased_at: row.erasedAt?.toISOString() ?? null,
+    stream_version: streamVersion,
   };
 }
 
-const UPSERT_SQL = `
-INSERT INTO users (${USER_COLUMNS})
-SELECT ${USER_COLUMNS}
-FROM jsonb_to_recordset($1::jsonb) AS r(
-  id uuid, app_id text, openid text, unionid text, nickname text, avatar_url text, phone text,
-  phone_country_code text, token_version integer, created_at timestamptz, last_login_at timestamptz,
-  login_count integer, erased_at timestamptz)
-ON CONFLICT (id) DO UPDATE SET
+// Every column is overwritten: the row written is always the whole fold.
+const ON_CONFLICT_SET = `ON CONFLICT (id) DO UPDATE SET
   app_id = excluded.app_id, openid = excluded.openid, unionid = excluded.unionid,
   nickname = excluded.nickname, avatar_url = excluded.avatar_url, phone = excluded.phone,
   phone_country_code = excluded.phone_country_code, token_version = excluded.token_version,
   created_at = excluded.created_at, last_login_at = excluded.last_login_at,
-  login_count = excluded.login_count, erased_at = excluded.erased_at`;
+  login_count = excluded.login_count, erased_at = excluded.erased_at, stream_version = excluded.stream_version`;
+
+const UPSERT_SQL = `
+INSERT INTO users (${USER_COLUMNS}, stream_version)
+SELECT ${USER_COLUMNS}, stream_version
+FROM jsonb_to_recordset($1::jsonb) AS r(
+  id uuid, app_id text, openid text, unionid text, nickname text, avatar_url text, phone text,
+  phone_country_code text, token_version integer, created_at timestamptz, last_login_at timestamptz,
+  login_count integer, erased_at timestamptz, stream_version bigint)
+${ON_CONFLICT_SET}`;
+
+// The SQL type of each stored column, for a row placed as parameters.
+const COLUMN_TYPES: Record<keyof UserRecord | 'stream_version', string> = {
+  id: 'uuid',
+  app_id: 'text',
+  openid: 'text',
+  unionid: 'text',
+  nickname: 'text',
+  avatar_url: 'text',
+  phone: 'text',
+  phone_country_code: 'text',
+  token_version: 'integer',
+  created_at: 'timestamptz',
+  last_login_at: 'timestamptz',
+  login_count: 'integer',
+  erased_at: 'timestamptz',
+  stream_version: 'bigint',
+};
+
+/**
+ * The users row written with a command's events, in the append's statement (appendWithParts):
+ * the fold of the stream up to `streamVersion`, only if the events are stored.
+ */
+export function upsertUserPart(row: UserRow, streamVersion: number): AppendPart {
+  const record = toRecord(row, streamVersion);
+  return {
+    sql(param, when) {
+      const columns = Object.keys(COLUMN_TYPES) as (keyof typeof COLUMN_TYPES)[];
+      const values = columns.map((column) => param(record[column], COLUMN_TYPES[column]));
+      return `INSERT INTO users (${columns.join(', ')}) SELECT ${values.join(', ')} WHERE ${when}\n${ON_CONFLICT_SET}`;
+    },
+  };
+}
 
 async function applyToUsers(tx: Queryable, recorded: readonly RecordedEvent[]): Promise<void> {
   const events = await openUserEvents(tx, recorded);
   const ids = [...new Set(events.map((event) => event.data.userId))];
   const { rows } = await tx.query<UserRecord>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, [ids]);
   const current = new Map<string, UserRow | null>(rows.map((record) => [record.id, fromRecord(record)]));
-  const changed = new Set<string>();
-  for (const event of events) {
+  const versions = new Map<string, number>();
+  events.forEach((event, i) => {
     const id = event.data.userId;
     const next = evolveUserRow(current.get(id) ?? null, event);
     if (next) {
       current.set(id, next);
-      changed.add(id);
+      versions.set(id, recorded[i]!.streamPosition);
     }
-  }
-  const records = [...changed].map((id) => toRecord(current.get(id)!));
+  });
+  const records = [...versions].map(([id, version]) => toRecord(current.get(id)!, version));
   if (records.length > 0) await tx.query(UPSERT_SQL, [JSON.stringify(records)]);
 }
 
