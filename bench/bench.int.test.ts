@@ -7,6 +7,7 @@ import { benchAuthRoute } from './auth-route.js';
 import { benchBundle } from './bundle.js';
 import { openHttpWorld, type HttpWorld } from './http-world.js';
 import { benchLogin, benchLoginLatency } from './login.js';
+import { measureLoginSteps } from './login-steps.js';
 import { formatTable } from './report.js';
 import type { PairedRounds } from './stats.js';
 import { benchStore } from './store.js';
@@ -54,6 +55,24 @@ describe('bench over HTTP (server and load in their own processes)', () => {
 describe('bench in this process', () => {
   it('measures store appends beside raw inserts', async () => {
     expectSanePair(await benchStore({ databaseUrl, seconds: 0.6 }));
+  });
+
+  it('costs out the login\'s database steps, in this process and in the local PostgreSQL', async () => {
+    const steps = await measureLoginSteps(databaseUrl, 40);
+    expect(steps.map((step) => step.step)).toEqual([
+      'login: claim + snapshot + write',
+      'claim the code',
+      'read a snapshot',
+      'raw transaction (baseline)',
+      'SELECT 1',
+      'one-row INSERT, committed',
+    ]);
+    for (const step of steps) {
+      expect(step.perSecond).toBeGreaterThan(0);
+      expect(step.nodeMicros).toBeGreaterThan(0);
+      // PostgreSQL runs on this machine here, so its CPU is visible (and never negative).
+      expect(step.postgresMicros).toBeGreaterThanOrEqual(0);
+    }
   });
 
   it('sizes the mini program bundle beside xstate alone', async () => {

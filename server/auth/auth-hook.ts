@@ -26,10 +26,21 @@ export interface AuthHookOptions {
   versions: TokenVersionCache;
 }
 
+/** Lets the request through as its token's user, or refuses a token revoked since it was signed. */
+function admit(request: FastifyRequest, claims: TokenClaims, current: boolean, done: HookHandlerDoneFunction): void {
+  if (!current) {
+    done(new TokenError('TOKEN_REVOKED'));
+    return;
+  }
+  request.user = { id: claims.sub, appId: claims.aud, tokenVersion: claims.tv };
+  done();
+}
+
 /**
  * An onRequest hook (callback style). When the version cache can answer from memory, as it
- * almost always can, the request goes on without awaiting anything: an async hook's promises
- * cost about a tenth of a small route's time (measured by `npm run bench`).
+ * almost always can, the request goes on without awaiting anything and without a closure made
+ * for it: an async hook's promises cost about a tenth of a small route's time (measured by
+ * `npm run bench`).
  */
 export function createAuthHook({ tokens, versions }: AuthHookOptions) {
   return function authenticateRequest(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
@@ -40,17 +51,15 @@ export function createAuthHook({ tokens, versions }: AuthHookOptions) {
       done(error as Error);
       return;
     }
-    const settle = (current: boolean): void => {
-      if (!current) {
-        done(new TokenError('TOKEN_REVOKED'));
-        return;
-      }
-      request.user = { id: claims.sub, appId: claims.aud, tokenVersion: claims.tv };
-      done();
-    };
     const known = versions.isCurrentCached(claims.sub, claims.tv);
-    if (known !== undefined) settle(known);
-    else versions.isCurrent(claims.sub, claims.tv).then(settle, (error: unknown) => done(error as Error));
+    if (known !== undefined) {
+      admit(request, claims, known, done);
+      return;
+    }
+    versions.isCurrent(claims.sub, claims.tv).then(
+      (current) => admit(request, claims, current, done),
+      (error: unknown) => done(error as Error),
+    );
   };
 }
 
