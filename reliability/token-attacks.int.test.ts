@@ -7,6 +7,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGOUT_ALL_EXPIRED_GRACE_SECONDS } from '../server/routes/sessions.js';
 import { APP, JWT_SECRET } from '../server/routes/test-support.js';
 import { eventually } from '../test/support/eventually.js';
 import { call, isTypedError, type Answer } from './support/http.js';
@@ -21,6 +22,10 @@ const SIGNED_IN_ROUTES = [
   { method: 'POST', url: '/auth/logout-all', body: {} },
   { method: 'DELETE', url: '/me' },
 ] as const;
+
+type Route = (typeof SIGNED_IN_ROUTES)[number];
+// Logging out everywhere also takes a token expired less than 30 days ago (server/routes/sessions.ts).
+const BUT_LOGOUT_ALL = SIGNED_IN_ROUTES.filter((route) => route.url !== '/auth/logout-all');
 
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -45,9 +50,9 @@ describe('token attacks over HTTP', () => {
   const now = () => Math.floor(Date.now() / 1000);
 
   /** Every signed-in route refuses the token with 401, `code: -1` and `expected`; nothing is written. */
-  async function refusedEverywhere(token: string, expected: string, base = s.base): Promise<void> {
+  async function refusedEverywhere(token: string, expected: string, base = s.base, routes: readonly Route[] = SIGNED_IN_ROUTES): Promise<void> {
     const before = await s.written();
-    for (const route of SIGNED_IN_ROUTES) {
+    for (const route of routes) {
       for (const headers of [{ authorization: `Bearer ${token}` }, { token }] as Array<Record<string, string>>) {
         const answer = (await call(s.watch, base, route.method, route.url, { headers, ...('body' in route ? { body: route.body } : {}) })) as Answer;
         const where = `${route.method} ${route.url} with ${Object.keys(headers)[0]}`;
@@ -128,15 +133,21 @@ describe('token attacks over HTTP', () => {
     await refusedEverywhere(jwt.sign(noAudience, JWT_SECRET, { algorithm: 'HS256', keyid: 'default', noTimestamp: true }), 'TOKEN_INVALID');
   });
 
-  it('refuses an expired token: forged with a past exp, and a real one outlived', async () => {
-    await refusedEverywhere(jwt.sign({ ...claims, iat: now() - 120, exp: now() - 60 }, JWT_SECRET, { algorithm: 'HS256', keyid: 'default', noTimestamp: true }), 'TOKEN_EXPIRED');
+  it('refuses an expired token: forged with a past exp, and a real one outlived; logout-all once its 30 days of grace are over', async () => {
+    const expiredAgo = (seconds: number) =>
+      jwt.sign({ ...claims, iat: now() - seconds - 60, exp: now() - seconds }, JWT_SECRET, { algorithm: 'HS256', keyid: 'default', noTimestamp: true });
+    await refusedEverywhere(expiredAgo(60), 'TOKEN_EXPIRED', s.base, BUT_LOGOUT_ALL);
+    await refusedEverywhere(expiredAgo(LOGOUT_ALL_EXPIRED_GRACE_SECONDS + 60), 'TOKEN_EXPIRED');
     const { token } = await s.signedIn();
     const ttlMs = s.h.config.jwt.ttlSeconds * 1000;
+    const graceMs = LOGOUT_ALL_EXPIRED_GRACE_SECONDS * 1000;
     s.h.advance(ttlMs + 1_000);
     try {
+      await refusedEverywhere(token, 'TOKEN_EXPIRED', s.base, BUT_LOGOUT_ALL);
+      s.h.advance(graceMs);
       await refusedEverywhere(token, 'TOKEN_EXPIRED');
     } finally {
-      s.h.advance(-(ttlMs + 1_000));
+      s.h.advance(-(ttlMs + 1_000 + graceMs));
     }
     expect((await s.send('GET', '/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });

@@ -100,8 +100,12 @@ export function tokenNumber(label: string | null): number | null {
 }
 
 /** Whether the server accepts token n, and if not, the error it answers. */
-export function tokenVerdict(env: Env, n: number): 'accepted' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED' {
-  if (n <= env.expiredUpTo) return 'TOKEN_EXPIRED'; // the expiry is checked before the token version
+/**
+ * What the server answers a token. Logging out everywhere also takes a token expired within
+ * 30 days (server/routes/sessions.ts); the model's clock moves at most a week at a time.
+ */
+export function tokenVerdict(env: Env, n: number, route: 'any' | 'logoutAll' = 'any'): 'accepted' | 'TOKEN_EXPIRED' | 'TOKEN_REVOKED' {
+  if (n <= env.expiredUpTo && route !== 'logoutAll') return 'TOKEN_EXPIRED'; // the expiry is checked before the token version
   if (n <= env.revokedUpTo) return 'TOKEN_REVOKED';
   return 'accepted';
 }

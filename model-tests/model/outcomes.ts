@@ -35,14 +35,17 @@ function userView(env: Env): SessionUser {
   };
 }
 
+/** The route an invoke calls, as far as token checks go. */
+const routeOf = (invoke: string) => (invoke === 'revokeSessions' ? 'logoutAll' : 'any');
+
 /** The token the invoke runs with is the one in context (its input is taken from there). */
-function tokenAccepted(env: Env, snapshot: LoginSnapshot): boolean {
+function tokenAccepted(env: Env, snapshot: LoginSnapshot, invoke: string): boolean {
   const n = tokenNumber(snapshot.context.token);
-  return n !== null && tokenVerdict(env, n) === 'accepted';
+  return n !== null && tokenVerdict(env, n, routeOf(invoke)) === 'accepted';
 }
 
 export function possibleEndings(invoke: string, env: Env, snapshot: LoginSnapshot): Ending[] {
-  const accepted = tokenAccepted(env, snapshot);
+  const accepted = tokenAccepted(env, snapshot, invoke);
   switch (invoke) {
     case 'wxLogin':
       return ['done', 'wxLogin'];
@@ -67,10 +70,10 @@ export function possibleEndings(invoke: string, env: Env, snapshot: LoginSnapsho
   }
 }
 
-function failure(fault: Fault, env: Env, snapshot: LoginSnapshot): LoginFailure {
+function failure(fault: Fault, env: Env, snapshot: LoginSnapshot, invoke: string): LoginFailure {
   if (fault === 'gone') {
     const n = tokenNumber(snapshot.context.token);
-    const code = n === null ? 'TOKEN_MISSING' : tokenVerdict(env, n);
+    const code = n === null ? 'TOKEN_MISSING' : tokenVerdict(env, n, routeOf(invoke));
     if (code === 'accepted') throw new Error('model: a token the server accepts cannot be refused');
     return { reason: 'loginGone', code, message: 'model: gone', status: 401 };
   }
@@ -83,7 +86,7 @@ export function endInvoke(invoke: string, ending: Ending, env: Env, snapshot: Lo
     if (invoke === 'exchangeCode' && RECORDED_LOGIN_FAILURES.includes(ending)) env.serverEvents.push('LoginFailed');
     // A resend exchanges its fresh code before decrypting: the server keeps WeChat's current key.
     if (invoke === 'resendConsent' && ending === 'decrypt') env.serverKey = env.wechatKey;
-    return { type: `xstate.error.actor.${invoke}`, error: failure(ending, env, snapshot), actorId: invoke };
+    return { type: `xstate.error.actor.${invoke}`, error: failure(ending, env, snapshot, invoke), actorId: invoke };
   }
   const done = (output: unknown): MachineEvent => ({ type: `xstate.done.actor.${invoke}`, output, actorId: invoke });
   switch (invoke) {

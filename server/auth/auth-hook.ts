@@ -24,6 +24,11 @@ declare module 'fastify' {
 export interface AuthHookOptions {
   tokens: TokenService;
   versions: TokenVersionCache;
+  /**
+   * Let through a token expired for less than this many seconds (still authentic, still of the
+   * current version). Only for routes that take access away: see server/routes/sessions.ts.
+   */
+  expiredGraceSeconds?: number;
 }
 
 /** Lets the request through as its token's user, or refuses a token revoked since it was signed. */
@@ -42,11 +47,12 @@ function admit(request: FastifyRequest, claims: TokenClaims, current: boolean, d
  * for it: an async hook's promises cost about a tenth of a small route's time (measured by
  * `npm run bench`).
  */
-export function createAuthHook({ tokens, versions }: AuthHookOptions) {
+export function createAuthHook({ tokens, versions, expiredGraceSeconds }: AuthHookOptions) {
+  const verifyOptions = expiredGraceSeconds === undefined ? undefined : { expiredGraceSeconds };
   return function authenticateRequest(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
     let claims: TokenClaims;
     try {
-      claims = verifiedClaims(request.headers, tokens);
+      claims = verifiedClaims(request.headers, tokens, verifyOptions);
     } catch (error) {
       done(error as Error);
       return;

@@ -73,6 +73,30 @@ describe('account routes', () => {
     expect((await call('GET', '/me', second.token)).json().error).toBe('TOKEN_REVOKED');
   });
 
+  it('logs out everywhere with a token expired less than 30 days ago, and with nothing older or revoked', async () => {
+    const day = 86_400_000;
+    const lost = await h.login(); // the phone left in a drawer
+    h.advance(8 * day); // past the token's 7 days
+    const other = await h.login(lost.openid); // another device, signed in today
+    expect((await call('GET', '/me', lost.token)).json().error).toBe('TOKEN_EXPIRED');
+    expect((await call('PUT', '/me/profile', lost.token, { nickname: 'n', avatarUrl: 'https://a/n.png' })).json().error).toBe('TOKEN_EXPIRED');
+
+    const revoked = await h.countEvents('SessionsRevoked');
+    const answer = await call('POST', '/auth/logout-all', lost.token, {});
+    expect(answer.statusCode).toBe(200);
+    expect(await h.countEvents('SessionsRevoked')).toBe(revoked + 1);
+    expect((await call('GET', '/me', other.token)).json().error).toBe('TOKEN_REVOKED');
+    // Revoked now: everything it could revoke already is.
+    expect((await call('POST', '/auth/logout-all', lost.token, {})).json().error).toBe('TOKEN_REVOKED');
+
+    const older = await h.login();
+    h.advance(38 * day); // 7 days of life and 31 more
+    const refused = await call('POST', '/auth/logout-all', older.token, {});
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ code: -1, error: 'TOKEN_EXPIRED' });
+    expect(await h.countEvents('SessionsRevoked')).toBe(revoked + 1);
+  });
+
   it('erases the personal data, ends every login, and starts afresh at the next login', async () => {
     const { openid } = await h.device.createUser({ phone: '13900139000' });
     const { token, body } = await h.login(openid);

@@ -43,8 +43,16 @@ export interface TokenServiceOptions {
 export interface TokenService {
   readonly ttlSeconds: number;
   sign(subject: { sub: string; tv: number; aud?: string }): IssuedToken;
-  /** The claims of a valid token, or a TokenError (TOKEN_INVALID or TOKEN_EXPIRED). */
-  verify(token: string): TokenClaims;
+  /**
+   * The claims of a valid token, or a TokenError (TOKEN_INVALID or TOKEN_EXPIRED). With
+   * `expiredGraceSeconds`, a token expired for less than that still verifies: only for acts
+   * that take access away (logging out everywhere), never for reading or changing anything.
+   */
+  verify(token: string, options?: VerifyOptions): TokenClaims;
+}
+
+export interface VerifyOptions {
+  expiredGraceSeconds?: number;
 }
 
 const ALGORITHM = 'HS256';
@@ -126,31 +134,39 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     verified.set(token, Object.freeze(claims));
   }
 
-  function verify(token: string): TokenClaims {
+  function verify(token: string, verifyOptions?: VerifyOptions): TokenClaims {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
       throw new TokenError('TOKEN_INVALID');
     }
+    const grace = verifyOptions?.expiredGraceSeconds ?? 0;
     const known = verified.get(token);
     if (known !== undefined) {
-      if (Math.floor(clock() / 1000) < known.exp) return known;
-      verified.delete(token);
+      if (Math.floor(clock() / 1000) < known.exp + grace) return known;
+      if (grace === 0) verified.delete(token);
       throw new TokenError('TOKEN_EXPIRED');
     }
     const kid = headerKid(token);
     const key = kid === undefined ? undefined : verifyKeys.get(kid);
     // No kid or a kid we do not hold (a removed key, a forged header): nothing to verify with.
     if (key === undefined) throw new TokenError('TOKEN_INVALID');
+    const now = Math.floor(clock() / 1000);
     let payload: unknown;
     try {
       payload = jwt.verify(token, key, {
         algorithms: [ALGORITHM],
         audience: verifyAudience,
-        clockTimestamp: Math.floor(clock() / 1000),
+        clockTimestamp: now,
+        // With a grace the expiry is checked below; jsonwebtoken's clockTolerance would also
+        // stretch nbf, which must stay strict.
+        ignoreExpiration: grace > 0,
       });
     } catch (error) {
       if (error instanceof jwt.TokenExpiredError) throw new TokenError('TOKEN_EXPIRED');
       throw new TokenError('TOKEN_INVALID');
     }
+    // Expired before anything else, as jsonwebtoken itself would say without a grace.
+    const exp = (payload as { exp?: unknown } | null)?.exp;
+    if (typeof exp === 'number' && now >= exp + grace) throw new TokenError('TOKEN_EXPIRED');
     if (!isClaims(payload)) throw new TokenError('TOKEN_INVALID');
     remember(token, payload);
     return payload;

@@ -51,6 +51,28 @@ describe('token service', () => {
     expect(kindOf(() => tokens.verify(token))).toBe('TOKEN_EXPIRED');
   });
 
+  it('lets an expired token through only within a grace asked for, and keeps nbf strict', () => {
+    const clock = fakeClock();
+    const cold = { verifiedTokenCacheSize: 0 }; // each verify goes through jsonwebtoken
+    for (const options of [cold, {}]) {
+      const tokens = createTokenService({ keys: [k1], ttlSeconds: 60, audience: appId, clock: clock.now, ...options });
+      const { token } = tokens.sign({ sub: 'u', tv: 0 });
+      tokens.verify(token);
+      clock.advance(61_000);
+      expect(kindOf(() => tokens.verify(token))).toBe('TOKEN_EXPIRED');
+      expect(kindOf(() => tokens.verify(token, { expiredGraceSeconds: 100 }))).toBe('ACCEPTED');
+      expect(kindOf(() => tokens.verify(token))).toBe('TOKEN_EXPIRED'); // the grace is per call
+      clock.advance(100_000);
+      expect(kindOf(() => tokens.verify(token, { expiredGraceSeconds: 100 }))).toBe('TOKEN_EXPIRED');
+    }
+    const now = Math.floor(clock.now() / 1000);
+    const notYet = jwt.sign({ sub: 'u', aud: appId, iat: now, exp: now + 60, nbf: now + 30, jti: 'j', tv: 0 }, k1.secret, { algorithm: 'HS256', keyid: 'k1' });
+    const tokens = createTokenService({ keys: [k1], ttlSeconds: 60, audience: appId, clock: clock.now });
+    expect(kindOf(() => tokens.verify(notYet, { expiredGraceSeconds: 86_400 }))).toBe('TOKEN_INVALID');
+    clock.advance(31_000);
+    expect(kindOf(() => tokens.verify(notYet, { expiredGraceSeconds: 86_400 }))).toBe('ACCEPTED'); // valid from nbf on
+  });
+
   it('remembers a verified token without trusting it longer: expiry and tampering still count', () => {
     const clock = fakeClock();
     const tokens = createTokenService({ keys: [k1], ttlSeconds: 60, audience: appId, clock: clock.now, verifiedTokenCacheSize: 2 });
