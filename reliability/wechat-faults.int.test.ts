@@ -120,16 +120,25 @@ describe('WeChat failing under a server process', () => {
   });
 
   it('keeps serving other users while one login hangs on WeChat', async () => {
-    const stuck = await world.codeFor(await world.newUser());
-    await world.device.fault({ api: 'jscode2session', delayMs: 60_000 });
-    const hanging = login(world.watch, server.url, stuck);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the hanging call takes the fault
-    const others = await Promise.all(Array.from({ length: 5 }, async () => login(world.watch, server.url, await world.codeFor(await world.newUser()))));
-    expect(others.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
-    const late = (await hanging) as Answer;
-    expect(late.body?.['error']).toBe('WECHAT_TIMEOUT');
-    // They did not queue behind it: each was answered in less time than it was kept waiting.
-    expect(Math.max(...others.map((answer) => answer.ms))).toBeLessThan(late.ms);
+    // A server that waits for WeChat far longer than five logins take even on a loaded machine:
+    // the others must all be answered while the hanging one is still waiting.
+    const patient = await world.startServer('patient', schema.url, { WECHAT_TIMEOUT_MS: '30000' });
+    try {
+      const stuck = await world.codeFor(await world.newUser());
+      await world.device.fault({ api: 'jscode2session', delayMs: 60_000 });
+      let hangingSettled = false;
+      const hanging = login(world.watch, patient.url, stuck).finally(() => {
+        hangingSettled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the hanging call takes the fault
+      const others = await Promise.all(Array.from({ length: 5 }, async () => login(world.watch, patient.url, await world.codeFor(await world.newUser()))));
+      expect(others.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+      // They did not queue behind it.
+      expect(hangingSettled).toBe(false);
+      void hanging.catch(() => undefined); // ends when the server stops
+    } finally {
+      await patient.kill();
+    }
   });
 
   describe('the phone-number exchange', () => {
@@ -177,7 +186,7 @@ describe('WeChat failing under a server process', () => {
 
   it('projects every recorded failure into login_failures by the server itself', async () => {
     const recorded = await failuresRecorded();
-    expect(recorded).toBeGreaterThanOrEqual(LOGIN_FAULTS.length + 1);
+    expect(recorded).toBeGreaterThanOrEqual(LOGIN_FAULTS.length);
     // The server's catch-up runs every 5 s; nobody here runs it.
     await eventually(async () => {
       expect(await count('SELECT count(*) AS n FROM login_failures')).toBe(recorded);
