@@ -2,8 +2,9 @@
 // The example's own app.js, pages and components run unchanged: pages and the login box are
 // rendered by miniprogram-simulate (WeChat's component test tool, on jsdom), `wx` is the
 // simulator's runtime against the real server. What this file adds is the framework's part:
-// App() and getApp(), App.onLaunch/onShow, and pages that follow the page stack (onLoad with
-// the query, onShow, onUnload).
+// App() and getApp(), App.onLaunch/onShow, pages that follow the page stack (onLoad with
+// the query, onShow, onUnload), and the two taps miniprogram-simulate leaves to the framework:
+// a `<navigator>` (it renders one but never navigates) and a share (onShareAppMessage).
 
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
@@ -23,6 +24,8 @@ export interface RenderedNode {
   readonly instance: Record<string, unknown>;
   querySelector(selector: string): RenderedNode | undefined;
   dispatchEvent(name: string, options?: { detail?: unknown }): void;
+  /** The node as WXML wrote it: `wx-navigator`, attributes camel-cased (`open-type` is `openType`). */
+  toJSON(): { tagName: string; attrs: Array<{ name: string; value: unknown }> };
 }
 
 interface RootNode extends RenderedNode {
@@ -46,13 +49,38 @@ interface ExampleApp {
   onShow(options: LaunchOptions): void;
 }
 
-type PageHooks = { onLoad?(query: Record<string, string>): void; onShow?(): void; onHide?(): void; onUnload?(): void };
+/** What WeChat passes to onShareAppMessage when the share comes from a button (the ⋯ menu passes `from: 'menu'`). */
+type ShareSource = { from: 'button'; target: { id: string; dataset: Record<string, unknown> } };
+
+/** The card a page shares: what a friend sees and the page (with query) it opens. */
+export interface ShareCard {
+  title?: string;
+  path?: string;
+  imageUrl?: string;
+}
+
+type PageHooks = {
+  onLoad?(query: Record<string, string>): void;
+  onShow?(): void;
+  onHide?(): void;
+  onUnload?(): void;
+  onShareAppMessage?(source: ShareSource): ShareCard | undefined;
+};
+
+/** A `<navigator>`'s way of opening its url: the framework's call for each `open-type`. */
+type Follow = (openType: string, url: string) => Promise<void>;
+
+function attributeOf(node: RenderedNode, name: string): string | undefined {
+  const attribute = node.toJSON().attrs.find((attr) => attr.name === name);
+  return attribute === undefined ? undefined : String(attribute.value);
+}
 
 export class Page {
   constructor(
     readonly route: string,
     readonly options: Record<string, string>,
     readonly root: RootNode,
+    private readonly follow: Follow,
   ) {}
 
   /** The text a person sees, whitespace collapsed. */
@@ -75,8 +103,29 @@ export class Page {
     await new Promise((resolve) => setTimeout(resolve, 0)); // j-component delivers events a tick later
   }
 
-  tap(...selectors: string[]): Promise<void> {
-    return this.fire('tap', selectors);
+  /**
+   * A tap; on a `<navigator>` WeChat then opens its url the way its open-type says, which
+   * miniprogram-simulate does not do: here the tap resolves once the new page is shown.
+   */
+  async tap(...selectors: string[]): Promise<void> {
+    const node = this.find(...selectors); // read before the tap, which may take the node away
+    const navigator = node?.toJSON().tagName === 'wx-navigator' ? node : undefined;
+    await this.fire('tap', selectors);
+    if (navigator) await this.follow(attributeOf(navigator, 'openType') ?? 'navigate', attributeOf(navigator, 'url') ?? '');
+  }
+
+  /**
+   * The card WeChat sends when the person taps the `<button open-type="share">` the selectors
+   * name: WeChat asks the page's onShareAppMessage, which miniprogram-simulate never calls.
+   */
+  share(...selectors: string[]): ShareCard {
+    const onShare = this.hooks().onShareAppMessage;
+    if (!onShare) throw new Error(`${this.route} has no onShareAppMessage: WeChat does not let it be shared`);
+    const button = this.find(...selectors);
+    if (!button) throw new Error(`${this.route}: nothing matches ${selectors.join(' ')}`);
+    if (attributeOf(button, 'openType') !== 'share') throw new Error(`${this.route}: ${selectors.join(' ')} is not a share button`);
+    const target = { id: attributeOf(button, 'id') ?? '', dataset: {} };
+    return onShare.call(this.root.instance, { from: 'button', target }) ?? {};
   }
 
   hooks(): PageHooks {
@@ -234,10 +283,26 @@ export class Phone {
     const id = simulate.load(join(this.example.dir, route), { rootPath: this.example.dir });
     const root = simulate.render(id);
     root.attach(document.createElement('parent-wrapper'));
-    const page = new Page(route, { ...options }, root);
+    const page = new Page(route, { ...options }, root, (openType, url) => this.follow(openType, url));
     page.hooks().onLoad?.({ ...options });
     page.hooks().onShow?.();
     return page;
+  }
+
+  /** A navigator's open-type as the framework maps it to wx (WeChat's own names for the calls). */
+  private follow(openType: string, url: string): Promise<void> {
+    const calls: Record<string, 'navigateTo' | 'redirectTo' | 'reLaunch'> = {
+      navigate: 'navigateTo', redirect: 'redirectTo', reLaunch: 'reLaunch',
+    };
+    const call = calls[openType];
+    if (!call) return Promise.reject(new Error(`navigator open-type "${openType}" is not followed by this phone`));
+    return new Promise((resolve, reject) => {
+      this.wx[call]({
+        url,
+        fail: (failure) => reject(new Error(`navigator to ${url}: ${failure.errMsg}`)),
+        complete: () => resolve(),
+      });
+    });
   }
 
   private unload(page: Page): void {
