@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -26,18 +26,25 @@ export interface FrameTime {
   total: number;
 }
 
-function frameName(node: ProfileNode): string {
+/** The frame as a reader names it: function and file:line, repo paths relative, packages as ~/name/…. */
+export function frameName(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
   const file = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '~/').replace(/^.*\/work\/main\//, '');
   return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
+}
+
+/** Microseconds of samples per node id: each sample gets the time delta recorded with it. */
+export function selfTimes(profile: CpuProfile): Map<number, number> {
+  const selfSamples = new Map<number, number>();
+  profile.samples.forEach((id, i) => selfSamples.set(id, (selfSamples.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  return selfSamples;
 }
 
 export function topFrames(profile: CpuProfile, count = 25): { bySelf: FrameTime[]; byTotal: FrameTime[] } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const selfSamples = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfSamples.set(id, (selfSamples.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const selfSamples = selfTimes(profile);
   const all = [...selfSamples.values()].reduce((a, b) => a + b, 0) || 1;
 
   const self = new Map<string, number>();
