@@ -1,0 +1,99 @@
+// Every kind of user command, racing on the same few users from two processes (two pools on
+// PostgreSQL; PGlite has one connection, so there they only interleave). Whatever the order the
+// races settle in, the users table must be exactly what the log rebuilds, every row must sit on
+// the snapshot path (its stream_version is its stream's version), and the decider's fold of
+// each stream must agree with the row.
+
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseTargets, type TestDatabase } from '../../test/support/databases.js';
+import { AppError } from '../errors.js';
+import { stateFrom } from './decider.js';
+import { userIdFor, userStreamId } from './identity.js';
+import { readUserStream } from './personalData.js';
+import { readUserSnapshot, stateFromRow } from './snapshot.js';
+import { Users } from './users.js';
+
+const appId = 'wx-app-race';
+const USERS = 3;
+const COMMANDS_PER_PROCESS = 60;
+
+// A seeded PRNG (mulberry32): a failing interleaving's command list is the same on every run.
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Step = (users: Users, openid: string, now: Date) => Promise<unknown>;
+
+const STEPS: Step[] = [
+  (users, openid, now) => users.logIn({ appId, openid, now }),
+  (users, openid, now) => users.logIn({ appId, openid, unionid: `union-${openid}`, now }),
+  (users, openid, now) => users.logIn({ appId, openid, profile: { nickname: `n-${now.getTime() % 7}`, avatarUrl: 'https://a/p.png' }, now }),
+  (users, openid, now) => users.updateProfile(userIdFor(appId, openid), { nickname: `p-${now.getTime() % 5}`, avatarUrl: 'https://a/q.png' }, now),
+  (users, openid, now) => users.bindPhone(userIdFor(appId, openid), { phone: `1380000000${now.getTime() % 3}`, countryCode: '86' }, now),
+  (users, openid, now) => users.revokeSessions(userIdFor(appId, openid), now),
+  (users, openid, now) => users.erase(userIdFor(appId, openid), now),
+];
+
+/** Runs one process's commands; refusals the domain may give (unknown or erased user) are expected. */
+async function run(users: Users, openids: readonly string[], seed: number): Promise<number> {
+  const random = prng(seed);
+  let refused = 0;
+  let clock = Date.parse('2026-01-01T00:00:00Z') + seed;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let i = 0; i < COMMANDS_PER_PROCESS / 4; i++) {
+        const openid = openids[Math.floor(random() * openids.length)]!;
+        const step = STEPS[Math.floor(random() * STEPS.length)]!;
+        try {
+          await step(users, openid, new Date((clock += 1_000)));
+        } catch (error) {
+          if (!(error instanceof AppError) || ![404, 410].includes(error.statusCode)) throw error;
+          refused += 1;
+        }
+      }
+    }),
+  );
+  return refused;
+}
+
+describe.each(databaseTargets())('user commands racing from two processes on $name', (target) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await target.open();
+  });
+  afterAll(() => db?.close());
+
+  it('leaves the users table equal to its rebuild, every row current, and the row agreeing with the log', async () => {
+    const openids = Array.from({ length: USERS }, () => `o-${randomUUID()}`);
+    const here = new Users(db);
+    const there = new Users(await db.connectAgain());
+    // Everyone exists first, so that most commands act rather than being refused.
+    for (const openid of openids) await here.logIn({ appId, openid, now: new Date('2025-12-31T00:00:00Z') });
+
+    const refused = await Promise.all([run(here, openids, 1), run(there, openids, 2)]);
+    expect(refused[0] + refused[1]).toBeLessThan(COMMANDS_PER_PROCESS * 2); // most commands acted
+
+    const ids = openids.map((openid) => userIdFor(appId, openid));
+    const table = async () =>
+      (await db.query('SELECT * FROM users WHERE id = ANY($1::uuid[]) ORDER BY id', [ids])).rows;
+    const live = await table();
+    expect(live).toHaveLength(USERS);
+    for (const id of ids) {
+      const snapshot = await readUserSnapshot(db, id, userStreamId(id));
+      expect(snapshot.from, `the row of ${id} is current`).toBe('row');
+      const stream = await readUserStream(db, userStreamId(id));
+      expect(snapshot.version).toBe(stream.version);
+      expect(stateFromRow(snapshot.row)).toEqual(stateFrom(stream.events));
+    }
+    await here.rebuild();
+    expect(await table()).toEqual(live);
+  });
+});
