@@ -101,9 +101,10 @@ async function attempt(
 }
 
 /**
- * Runs a command against its user's stream. `store` must project users inline
- * (createUserEventStore). Domain refusals (unknown or erased user, invalid data) are thrown
- * as typed errors at once; only conflicts are retried.
+ * Runs a command against its user's stream, on `store`'s database (createUserEventStore: the
+ * same store whose inline projection writes the rows of appends made outside this handler).
+ * Domain refusals (unknown or erased user, invalid data) are thrown as typed errors at once;
+ * only conflicts are retried.
  */
 export async function handleUserCommand(
   store: EventStore,
