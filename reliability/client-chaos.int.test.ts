@@ -12,6 +12,7 @@ import { SIMULATOR_APP } from '../server/config.js';
 import { createWxRuntime, WxStorage, type FaultSpec, type WxRuntime } from '../simulator/index.js';
 import { startChaosProxy, type ChaosProxy, type ProxyAction } from './support/chaos-proxy.js';
 import { LeakWatch } from './support/leak-watch.js';
+import { mulberry32 } from '../test/support/prng.js';
 
 const RELOGIN_CAP = 2;
 const MAX_RETRIES = 2;
@@ -25,18 +26,6 @@ interface Phone {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A small seeded PRNG: the proxy's coin flips follow the drawn seed, so a failure replays. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Outcome {
   id: string;

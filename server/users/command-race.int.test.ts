@@ -13,22 +13,11 @@ import { userIdFor, userStreamId } from './identity.js';
 import { readUserStream } from './personalData.js';
 import { readUserSnapshot, stateFromRow } from './snapshot.js';
 import { Users } from './users.js';
+import { mulberry32 } from '../../test/support/prng.js';
 
 const appId = 'wx-app-race';
 const USERS = 3;
 const COMMANDS_PER_PROCESS = 60;
-
-// A seeded PRNG (mulberry32): a failing interleaving's command list is the same on every run.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Step = (users: Users, openid: string, now: Date) => Promise<unknown>;
 
@@ -44,7 +33,7 @@ const STEPS: Step[] = [
 
 /** Runs one process's commands; refusals the domain may give (unknown or erased user) are expected. */
 async function run(users: Users, openids: readonly string[], seed: number): Promise<number> {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   let refused = 0;
   let clock = Date.parse('2026-01-01T00:00:00Z') + seed;
   await Promise.all(

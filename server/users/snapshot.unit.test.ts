@@ -12,18 +12,7 @@ import type { UserEvent, UserEventType } from './events.js';
 import { userIdFor } from './identity.js';
 import { stateFromRow } from './snapshot.js';
 import { evolveUserRow, type UserRow } from './usersProjection.js';
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../test/support/prng.js';
 
 type Random = () => number;
 const pick = <T>(random: Random, values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
@@ -100,7 +89,7 @@ interface Coverage {
 
 /** Runs one random history, checking the row's state against the events' after every step. */
 function runHistory(seed: number, steps: number, coverage: Coverage): void {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const appId = pick(random, ['wx-a', 'wx-b']);
   const openid = `o-${seed}`;
   let clock = Date.UTC(2025, 0, 1) + seed * 1000;
