@@ -1,17 +1,12 @@
 // The event store a domain talks to: append with an expected version (inline projections in
 // the same transaction), read a stream, follow the whole log.
 
-import type { Database, Queryable } from './database.js';
+import type { Database } from './database.js';
 import { ConcurrencyError, type ExpectedVersion } from './errors.js';
 import type { NewEvent } from './events.js';
 import { appendEvents, DuplicateEventIdError, type AppendResult } from './append.js';
 import { applyProjection, type Projection } from './projections.js';
 import { readLog, readStreamEvents, type LogRead, type ReadAllOptions, type StreamRead } from './read.js';
-
-export interface AppendOptions {
-  /** More work for the append's transaction, after the inline projections (e.g. forgetting keys). */
-  inTransaction?: (tx: Queryable, result: AppendResult) => Promise<void>;
-}
 
 export interface EventStore {
   readonly db: Database;
@@ -19,7 +14,6 @@ export interface EventStore {
     streamId: string,
     expectedVersion: ExpectedVersion,
     events: readonly NewEvent[],
-    options?: AppendOptions,
   ): Promise<AppendResult>;
   readStream(streamId: string): Promise<StreamRead>;
   readAll(options?: ReadAllOptions): Promise<LogRead>;
@@ -39,7 +33,6 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
     streamId: string,
     expectedVersion: ExpectedVersion,
     events: readonly NewEvent[],
-    appendOptions: AppendOptions,
     newOnly: boolean,
   ): Promise<AppendResult> =>
     db.transaction(async (tx) => {
@@ -47,17 +40,16 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
       if (result.events.length > 0) {
         for (const projection of inline) await applyProjection(tx, projection, result.events);
       }
-      await appendOptions.inTransaction?.(tx, result);
       return result;
     });
 
   return {
     db,
-    async appendToStream(streamId, expectedVersion, events, appendOptions = {}) {
+    async appendToStream(streamId, expectedVersion, events) {
       let newOnly = false;
       for (let attempt = 1; ; attempt++) {
         try {
-          return await appendOnce(streamId, expectedVersion, events, appendOptions, newOnly);
+          return await appendOnce(streamId, expectedVersion, events, newOnly);
         } catch (error) {
           if (error instanceof DuplicateEventIdError) {
             // Some events are stored already: once more, leaving them out. Meeting one again

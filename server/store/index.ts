@@ -15,7 +15,7 @@ export type { AppendEventsOptions, AppendPart, AppendResult, Param } from './app
 export { readLog, readStreamEvents } from './read.js';
 export type { LogRead, ReadAllOptions, StreamRead } from './read.js';
 export { createEventStore } from './eventStore.js';
-export type { AppendOptions, EventStore, EventStoreOptions } from './eventStore.js';
+export type { EventStore, EventStoreOptions } from './eventStore.js';
 export {
   applyProjection,
   catchUpProjection,
