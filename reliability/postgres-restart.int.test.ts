@@ -2,8 +2,8 @@
 // shared server is never stopped). While it is down every login is a typed 503; once it is
 // back the same server process serves again by itself; every login answered 200 is in the log.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../server/store/index.js';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { openDatabase } from '../server/store/index.js';
 import { call, isAnswer, isTypedError, login, reportFigure, type Answer, type NoAnswer } from './support/http.js';
 import { auditLog, rebuildAndCompare } from './support/log-audit.js';
 import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
@@ -24,8 +24,10 @@ interface Attempt {
 
 interface Outage {
   mode: 'fast' | 'immediate';
+  /** `pg_ctl stop -w` had returned: the cluster was down from here on. */
   stoppedAt: number;
-  startedAt: number;
+  /** `pg_ctl start` was about to run: the cluster may accept connections at any moment after. */
+  startBegunAt: number;
   recoveredAt?: number;
 }
 
@@ -35,7 +37,6 @@ describe('PostgreSQL stopped and started under load', () => {
   let world: ProcessWorld;
   let cluster: PrivatePostgres;
   let server: ServerProcess;
-  let db: Database;
   const attempts: Attempt[] = [];
   const outages: Outage[] = [];
 
@@ -46,7 +47,6 @@ describe('PostgreSQL stopped and started under load', () => {
   });
   afterAll(async () => {
     await world?.close();
-    await db?.close();
     await cluster?.destroy();
   });
 
@@ -54,16 +54,25 @@ describe('PostgreSQL stopped and started under load', () => {
   async function restartUnderLoad(mode: 'fast' | 'immediate'): Promise<Outage> {
     await cluster.stop(mode);
     const stoppedAt = performance.now();
-    await sleep(DOWN_MS);
-    const ready = await call(world.watch, server.url, 'GET', '/readyz');
+    let ready: Answer | NoAnswer;
+    let startBegunAt: number;
+    try {
+      await sleep(DOWN_MS);
+      ready = await call(world.watch, server.url, 'GET', '/readyz');
+    } finally {
+      // The outage ends when the start begins: PostgreSQL accepts connections before `pg_ctl
+      // start -w` returns, and on a busy machine a login can be sent, committed and answered in
+      // between. Started whatever happened above: the next test reads the cluster.
+      startBegunAt = performance.now();
+      await cluster.start();
+    }
     expect(ready.status).toBe(503);
     expect(isTypedError((ready as Answer).body)).toBe(true);
-    await cluster.start();
-    const outage: Outage = { mode, stoppedAt, startedAt: performance.now() };
+    const outage: Outage = { mode, stoppedAt, startBegunAt };
     // Recovered: a login sent after the restart is answered 200, with nobody restarting the server.
-    const deadline = outage.startedAt + RECOVERY_LIMIT_MS;
+    const deadline = performance.now() + RECOVERY_LIMIT_MS;
     while (outage.recoveredAt === undefined && performance.now() < deadline) {
-      outage.recoveredAt = attempts.find((a) => a.sentAt >= outage.startedAt && a.answer.status === 200)?.answeredAt;
+      outage.recoveredAt = attempts.find((a) => a.sentAt >= outage.startBegunAt && a.answer.status === 200)?.answeredAt;
       await sleep(20);
     }
     expect(outage.recoveredAt, `no login succeeded within ${RECOVERY_LIMIT_MS} ms of the ${mode} restart`).toBeDefined();
@@ -112,16 +121,21 @@ describe('PostgreSQL stopped and started under load', () => {
       expect((answer as Answer).body).toMatchObject({ code: 0, retryable: true });
       expect(Number((answer as Answer).headers.get('retry-after'))).toBeGreaterThan(0);
     }
-    // While it was down (sent after the stop, answered before the start): 503s only, and quick.
+    // While it was down (sent after the stop, answered before the start began): 503s only. A
+    // login that straddles the start may get either answer. The server keeps answering while
+    // down instead of holding requests until the database is back: more answers in the window
+    // than there are lanes means lanes went round. The margin is wide: a 503 takes milliseconds
+    // and a lane backs off 20 ms, so a lane goes round about 50 times in DOWN_MS.
     for (const outage of outages) {
-      const during = attempts.filter((a) => a.sentAt > outage.stoppedAt && a.answeredAt < outage.startedAt);
-      expect(during.length, `logins during the ${outage.mode} outage`).toBeGreaterThan(LANES);
-      expect(during.every((a) => a.answer.status === 503)).toBe(true);
-      expect(Math.max(...during.map((a) => a.answer.ms))).toBeLessThan(5_000); // generous: a loaded machine
+      const during = attempts.filter((a) => a.sentAt > outage.stoppedAt && a.answeredAt < outage.startBegunAt);
+      expect(during.length, `logins answered during the ${outage.mode} outage`).toBeGreaterThan(LANES);
+      const answered = during.filter((a) => a.answer.status !== 503).map((a) => a.answer.status);
+      expect(answered, `answers other than 503 during the ${outage.mode} outage`).toEqual([]);
     }
 
     // Nothing acknowledged is lost: each user has at least as many logins in the log as 200s.
-    db = await openDatabase(cluster.url, { poolSize: 2 });
+    const db = await openDatabase(cluster.url, { poolSize: 2 });
+    onTestFinished(() => db.close());
     const audit = await auditLog(db);
     expect(audit.problems).toEqual([]);
     const acknowledged = new Map<string, number>();
@@ -139,13 +153,15 @@ describe('PostgreSQL stopped and started under load', () => {
     const ok = attempts.filter((a) => a.answer.status === 200).length;
     reportFigure('postgres restart: logins answered 200 / typed 503', `${ok} / ${attempts.length - ok}`);
     for (const outage of outages) {
-      reportFigure(`postgres restart (${outage.mode} stop): recovery, pg_ctl start done → first 200 login`, outage.recoveredAt! - outage.startedAt, 'ms');
+      reportFigure(`postgres restart (${outage.mode} stop): recovery, pg_ctl start begun → first 200 login`, outage.recoveredAt! - outage.startBegunAt, 'ms');
     }
     const downAnswers = attempts.filter((a) => a.answer.status === 503).map((a) => a.answer.ms).sort((a, b) => a - b);
     reportFigure('postgres restart: time to a typed 503 while down, median / max', `${downAnswers[Math.floor(downAnswers.length / 2)]!.toFixed(0)} / ${downAnswers.at(-1)!.toFixed(0)}`, 'ms');
   });
 
   it('lets no secret reach an answer, a log line or an event', async () => {
+    const db = await openDatabase(cluster.url, { poolSize: 1 });
+    onTestFinished(() => db.close());
     const leaks = await world.leaks([db]);
     expect(world.watch.counts()).toMatchObject({ log: expect.toSatisfy((n: number) => n > 500), event: expect.toSatisfy((n: number) => n > 50) });
     expect(leaks).toEqual([]);
