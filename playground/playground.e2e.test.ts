@@ -1,4 +1,4 @@
-// The playground as a person uses it: `startServer` (what `npm start` runs: the server, the
+// The playground as a person uses it: `startDevServer` (what `npm start` runs: the server, the
 // embedded simulator, /playground) on port 0 over a throwaway PostgreSQL schema, the page in
 // headless Chromium, every scenario played by clicks. Each check is what the page shows: the
 // lit state, the machine's event log, the page stack, the stored token, the server's events.
@@ -13,7 +13,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/log.js';
-import { startServer, type RunningServer } from '../server/serve.js';
+import type { RunningServer } from '../server/start.js';
+import { startDevServer } from '../dev/start.js';
 import { TEST_DATABASE_URL } from '../test/support/databases.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -54,7 +55,7 @@ beforeAll(async () => {
     JWT_SECRET: randomBytes(48).toString('base64url'),
     LOG_LEVEL: 'silent',
   });
-  server = await startServer(config, { logger: createLogger({ level: 'silent' }) });
+  server = await startDevServer(config, { logger: createLogger({ level: 'silent' }) });
   rmSync(SCREENSHOTS, { recursive: true, force: true }); // this run's screenshots only
   mkdirSync(SCREENSHOTS, { recursive: true });
   profileDir = mkdtempSync(join(tmpdir(), 'miniauth-chromium-'));

@@ -88,13 +88,3 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   const { openPglite } = await import('./pglite.js');
   return openPglite(target.directory, options);
 }
-
-/** PostgreSQL's SQLSTATE and constraint of a driver error (both drivers expose them). */
-export function sqlStateOf(error: unknown): { code?: string; constraint?: string } {
-  if (typeof error !== 'object' || error === null) return {};
-  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  return {
-    ...(typeof code === 'string' ? { code } : {}),
-    ...(typeof constraint === 'string' ? { constraint } : {}),
-  };
-}
