@@ -7,7 +7,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { openDatabase, type Database } from '../server/store/database.js';
+import type { Database } from '../server/store/database.js';
+import { openDatabase } from '../server/store/open-database.js';
 import { createEventStore, type EventStore } from '../server/store/event-store.js';
 import { migrate } from '../server/store/migrate.js';
 import { benchSchemaName, dropSchema } from './schemas.js';

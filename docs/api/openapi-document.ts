@@ -4,7 +4,7 @@
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
-import { openDatabase } from '../../server/store/database.js';
+import { openDatabase } from '../../server/store/open-database.js';
 import { migrate } from '../../server/store/migrate.js';
 import { createWeChatGateway } from '../../server/providers/wechat/index.js';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, parseDatabaseUrl } from './database.js';
+import { openDatabase, parseDatabaseUrl } from './open-database.js';
 
 describe('DATABASE_URL', () => {
   it('selects pg for postgres URLs, in-memory PGlite for "memory", a PGlite directory otherwise', () => {

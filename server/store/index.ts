@@ -1,4 +1,4 @@
-export { openDatabase, parseDatabaseUrl } from './database.js';
+export { openDatabase, parseDatabaseUrl } from './open-database.js';
 export type { Database, OpenDatabaseOptions, Queryable, QueryResult } from './database.js';
 export {
   ConcurrencyError,

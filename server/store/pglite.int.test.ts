@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMemoryPglite, pgliteTemplate, type TestDatabase } from '../../test/support/databases.js';
-import { openDatabase } from './database.js';
+import { openDatabase } from './open-database.js';
 import { LOCK_FILE } from './directory-lock.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
