@@ -2,6 +2,7 @@
 // simulator's `wx` runtime, behind the gate and a manual clock, started and relaunched as
 // WeChat would. It records what the SDK's machine did (its inspection events) for each step.
 
+import { maskingInspector } from '../../client/inspect/index.js';
 import type { AnyTransitionDefinition, InspectionEvent } from 'xstate';
 import { createMiniAuth, wxPlatform } from '../../client/index.js';
 import type { MiniAuth } from '../../client/index.js';
@@ -81,9 +82,9 @@ export class AppUnderTest {
       loginPage: this.config.mode === 'loginPage' ? LOGIN_PAGE : null,
       reloginCap: RELOGIN_CAP,
       retry: { ...RETRY },
-      inspect: (event) => {
+      inspect: maskingInspector((event) => {
         if (generation === this.generation) this.inspect(event);
-      },
+      }),
     });
     return { runtime, gate, clock, auth, requests: new Map(), nextRequest: 1 };
   }
