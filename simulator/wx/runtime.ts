@@ -1,4 +1,5 @@
 import type { GetCurrentPages, WxApi, WxPage, ChooseAvatarEvent, GetPhoneNumberEvent, LaunchOptions } from '../wx-types.js';
+import { deviceInfoApi } from './device-info.js';
 import { DeviceLink, type SimUserRef } from './device-link.js';
 import { Identity, type LoginRecord, type UserDecisions } from './identity.js';
 import { AppLifecycle, type LaunchSpec } from './lifecycle.js';
@@ -76,6 +77,7 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
   const screen = new Screen();
 
   const wx: WxApi = {
+    ...deviceInfoApi(options.appId),
     ...identity.api(),
     request: (option) => network.request(option),
     ...storageApi(storage),
