@@ -3,13 +3,11 @@
 // WeChat's on a phone; requests go to the real server.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIMULATOR_APP } from '../../server/config.js';
-import { createWxRuntime } from '../../simulator/index.js';
 import type { WxRuntime } from '../../simulator/index.js';
 import { isMiniAuthError } from '../errors.js';
 import type { Platform } from '../ports.js';
 import type { World } from '../testing/e2e-world.js';
-import { PAGES, startWorld } from '../testing/e2e-world.js';
+import { startWorld } from '../testing/e2e-world.js';
 import { loadTaro, loadUni } from '../testing/framework-apis.js';
 import { taroPlatform } from './taro-platform.js';
 import type { TaroApi } from './taro-platform.js';
@@ -29,7 +27,7 @@ const FRAMEWORKS = [
 
 describe.each(FRAMEWORKS)('$name adapters over the phone', ({ platform: adapt }) => {
   async function phone(): Promise<{ runtime: WxRuntime; platform: Platform }> {
-    const runtime = createWxRuntime({ simulatorUrl: world.simulatorUrl, appId: SIMULATOR_APP.appId, pages: PAGES });
+    const runtime = world.runtime();
     runtime.sim.launch({ path: 'pages/index/index' });
     return { runtime, platform: await adapt(runtime) };
   }

@@ -41,6 +41,8 @@ export interface World {
   device: DeviceClient;
   db: TestDatabase;
   phone(options?: PhoneOptions): Phone;
+  /** A phone with nothing of miniauth on it yet: a framework's app brings the SDK itself. */
+  runtime(options?: Pick<PhoneOptions, 'storage' | 'openid'>): WxRuntime;
   /** Event types in the log, oldest first. */
   events(): Promise<string[]>;
   close(): Promise<void>;
@@ -50,6 +52,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const server = await startServerUnderTest(options.serverClock ? { clock: options.serverClock } : {});
   const { apiUrl, simulatorUrl, simulator, db } = server;
   const phones: Phone[] = [];
+  const newRuntime = ({ storage = new WxStorage(), openid }: Pick<PhoneOptions, 'storage' | 'openid'> = {}) =>
+    createWxRuntime({ simulatorUrl, appId: SIMULATOR_APP.appId, storage, pages: PAGES, ...(openid ? { openid } : {}) });
 
   return {
     apiUrl,
@@ -57,11 +61,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     simulator,
     device: createDeviceClient(simulatorUrl),
     db,
+    runtime: newRuntime,
     phone(options: PhoneOptions = {}) {
       const { storage = new WxStorage(), openid, clock, ...sdkOptions } = options;
-      const runtime = createWxRuntime({
-        simulatorUrl, appId: SIMULATOR_APP.appId, storage, pages: PAGES, ...(openid ? { openid } : {}),
-      });
+      const runtime = newRuntime({ storage, ...(openid ? { openid } : {}) });
       const platform = { ...wxPlatform(runtime.wx), ...(clock ? { clock } : {}) };
       const auth = createMiniAuth({ baseURL: apiUrl, platform, ...sdkOptions });
       const phone = { auth, runtime, storage };

@@ -32,6 +32,8 @@ const METHODS: readonly RequestMethod[] = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PU
 export class WxNetwork {
   mode: NetworkMode = 'online';
   readonly sent: SentRequest[] = [];
+  /** Requests whose callbacks have not run yet. */
+  inFlight = 0;
 
   constructor(
     private readonly referer: string,
@@ -52,7 +54,12 @@ export class WxNetwork {
         controller.abort();
       },
     };
-    deliver(option, this.perform(option, controller.signal, () => aborted));
+    this.inFlight += 1;
+    const outcome = this.perform(option, controller.signal, () => aborted);
+    void outcome.then(() => {
+      this.inFlight -= 1;
+    });
+    deliver(option, outcome);
     return task;
   }
 

@@ -37,6 +37,8 @@ export interface WxTestHandle {
   setAnonymousProfile(anonymous: boolean): void;
   /** Requests that went out on the wire, oldest first. */
   readonly requests: readonly SentRequest[];
+  /** How many `wx.request` calls are still waiting for their answer. */
+  requestsInFlight(): number;
   readonly logins: readonly LoginRecord[];
   readonly toasts: readonly ToastRecord[];
   readonly loadings: readonly LoadingRecord[];
@@ -102,6 +104,7 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
       identity.anonymousProfile = anonymous;
     },
     requests: network.sent,
+    requestsInFlight: () => network.inFlight,
     logins: identity.logins,
     toasts: screen.toasts,
     loadings: screen.loadings,
