@@ -16,7 +16,7 @@ const PAGES = [...TARO_FILES.keys()].filter((path) => path.startsWith('src/pages
 
 // react-dom stands in for Taro's renderer, which hands `view`, `openType`, `onChooseAvatar`… to
 // WeChat; react-dom does not know WeChat's components and says so for each. Those notes only.
-const WECHAT_HOST_NOTES = /unrecognized in this browser|React does not recognize the `\w+` prop|Unknown event handler property/;
+const WECHAT_HOST_NOTES = /unrecognized in this browser|React does not recognize the `[^`]+` prop|Unknown event handler property/;
 const consoleError = console.error.bind(console);
 console.error = (...args: unknown[]) => {
   if (typeof args[0] === 'string' && WECHAT_HOST_NOTES.test(args[0])) return;
