@@ -11,7 +11,7 @@ export interface PromisedRequestApi {
   request(options: {
     url: string;
     method: HttpMethod;
-    data?: string | object;
+    data?: string | Record<string, unknown>;
     header: Record<string, string>;
     timeout?: number;
     dataType: 'json';

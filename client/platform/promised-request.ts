@@ -13,7 +13,7 @@ export function promisedRequest(api: PromisedRequestApi): Request {
       api.request({
         url: request.url,
         method: request.method,
-        data: request.data as string | object | undefined,
+        data: request.data as string | Record<string, unknown> | undefined,
         header: request.header || {},
         timeout: request.timeout,
         dataType: 'json',

@@ -12,7 +12,7 @@ export function wxRequest(wx: WxRequestApi): Request {
       wx.request({
         url: request.url,
         method: request.method,
-        data: request.data as string | object | undefined,
+        data: request.data as string | Record<string, unknown> | undefined,
         header: request.header || {},
         dataType: 'json',
         timeout: request.timeout,

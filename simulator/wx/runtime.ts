@@ -1,4 +1,4 @@
-import type { GetCurrentPages, WxApi, WxPage, ChooseAvatarEvent, GetPhoneNumberEvent, LaunchOptions } from '../wx-types.js';
+import type { AccountInfo, ChooseAvatarEvent, GetCurrentPages, GetPhoneNumberEvent, LaunchOptions, WxApi, WxPage } from '../wx-types.js';
 import { deviceInfoApi } from './device-info.js';
 import { DeviceLink, type SimUserRef } from './device-link.js';
 import { Identity, type LoginRecord, type UserDecisions } from './identity.js';
@@ -86,7 +86,8 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
     ...screen.api(),
     ...navigationApi(stack),
     ...lifecycle.api(),
-    getAccountInfoSync: () => ({ miniProgram: { appId: options.appId, envVersion: 'develop', version: '' } }),
+    // `plugin` is there only when a plugin asks; the typings name it always.
+    getAccountInfoSync: () => ({ miniProgram: { appId: options.appId, envVersion: 'develop', version: '' } }) as AccountInfo,
   };
 
   const sim: WxTestHandle = {
