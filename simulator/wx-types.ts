@@ -104,10 +104,8 @@ export type AccountInfo = WechatMiniprogram.AccountInfo;
 
 // ---- the object -------------------------------------------------------------------------------
 
-export type WxApi = Pick<
-  Wx,
-  | 'login'
-  | 'checkSession'
+/** The storage calls: synchronous and callback or promise style. */
+export type StorageCall =
   | 'getStorageSync'
   | 'setStorageSync'
   | 'removeStorageSync'
@@ -116,7 +114,13 @@ export type WxApi = Pick<
   | 'getStorage'
   | 'setStorage'
   | 'removeStorage'
-  | 'clearStorage'
+  | 'clearStorage';
+
+export type WxApi = Pick<
+  Wx,
+  | 'login'
+  | 'checkSession'
+  | StorageCall
   | 'getUserProfile'
   | 'getUserInfo'
   | 'showToast'

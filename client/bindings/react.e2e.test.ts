@@ -5,17 +5,13 @@
 import { container } from '../testing/dom.js';
 import { createElement, Fragment, startTransition, useLayoutEffect } from 'react';
 import { createRoot } from 'react-dom/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MiniAuth } from '../session.js';
-import type { Phone, World } from '../testing/e2e-world.js';
-import { eventually, startWorld } from '../testing/e2e-world.js';
+import type { Phone } from '../testing/e2e-world.js';
+import { eventually, worldForThisFile } from '../testing/e2e-world.js';
 import { AuthProvider, useAuth } from './react.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(() => world.close());
+const world = worldForThisFile();
 
 function Greeting({ renders }: { renders?: { count: number } }) {
   const auth = useAuth();
@@ -44,7 +40,7 @@ function launch(phone: Phone): void {
 
 describe('miniauth/react on React 18', () => {
   it('re-renders on login, consent and logout', async () => {
-    const phone = world.phone({ profile: 'required' });
+    const phone = world().phone({ profile: 'required' });
     const page = render(phone.auth, 1);
     await eventually(() => page.text() === 'Signing in…', 'first render');
     launch(phone);
@@ -57,7 +53,7 @@ describe('miniauth/react on React 18', () => {
   });
 
   it('an unmounted component stops updating', async () => {
-    const phone = world.phone({ profile: 'required' });
+    const phone = world().phone({ profile: 'required' });
     const renders = { count: 0 };
     const page = render(phone.auth, 1, renders);
     const witness = render(phone.auth, 1); // still mounted: shows when React has rendered the changes
@@ -74,7 +70,7 @@ describe('miniauth/react on React 18', () => {
   });
 
   it('two components share one login: one tap updates both, one wx.login', async () => {
-    const phone = world.phone({ profile: 'required' });
+    const phone = world().phone({ profile: 'required' });
     const page = render(phone.auth, 2);
     launch(phone);
     await eventually(() => page.text() === 'Share my profileShare my profile', 'two login boxes');
@@ -85,7 +81,7 @@ describe('miniauth/react on React 18', () => {
   });
 
   it('no tearing: components reading while the login changes mid-render commit one view', async () => {
-    const phone = world.phone();
+    const phone = world().phone();
     launch(phone);
     await eventually(() => phone.auth.getView().signedIn, 'signed in');
     const commits: string[][] = [];

@@ -4,16 +4,12 @@
 import '../testing/dom.js';
 import { mount } from '@vue/test-utils';
 import { defineComponent, nextTick, onBeforeUpdate } from 'vue';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Phone, World } from '../testing/e2e-world.js';
-import { eventually, startWorld } from '../testing/e2e-world.js';
+import { describe, expect, it } from 'vitest';
+import type { Phone } from '../testing/e2e-world.js';
+import { eventually, worldForThisFile } from '../testing/e2e-world.js';
 import { authVuePlugin, useAuth } from './vue.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(() => world.close());
+const world = worldForThisFile();
 
 let renders = 0;
 
@@ -45,7 +41,7 @@ function launch(phone: Phone): void {
 
 describe('miniauth/vue on Vue 3', () => {
   it('re-renders on login, consent and logout', async () => {
-    const phone = world.phone({ profile: 'required' });
+    const phone = world().phone({ profile: 'required' });
     const page = mountApp(phone, '<Greeting />');
     expect(page.text()).toBe('Signing in…');
     launch(phone);
@@ -58,7 +54,7 @@ describe('miniauth/vue on Vue 3', () => {
   });
 
   it('$auth works in templates of options components too', async () => {
-    const phone = world.phone();
+    const phone = world().phone();
     const page = mount(defineComponent({ template: '<p>{{ $auth.state.signedIn ? "in" : "out" }}</p>' }), {
       global: { plugins: [authVuePlugin(phone.auth)] },
     });
@@ -68,7 +64,7 @@ describe('miniauth/vue on Vue 3', () => {
   });
 
   it('an unmounted component stops updating', async () => {
-    const phone = world.phone({ profile: 'required' });
+    const phone = world().phone({ profile: 'required' });
     const page = mountApp(phone, '<Greeting />');
     launch(phone);
     await eventually(() => page.text() === 'Share my profile', 'the login box');
@@ -82,7 +78,7 @@ describe('miniauth/vue on Vue 3', () => {
   });
 
   it('two components share one login: one tap updates both, one wx.login, one profile sent', async () => {
-    const phone = world.phone({ profile: 'required' });
+    const phone = world().phone({ profile: 'required' });
     const page = mountApp(phone, '<div><Greeting class="a" /><Greeting class="b" /></div>');
     launch(phone);
     await eventually(() => page.findAll('button').length === 2, 'two login boxes');

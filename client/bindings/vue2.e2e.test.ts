@@ -2,13 +2,13 @@
 // Vue 2.7 app), with the login running against the simulator's phone and the real server.
 
 import '../testing/dom.js';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as vue2 from 'vue2';
 import { defineComponent, h, onBeforeUpdate } from 'vue2';
 import type { VueConstructor } from 'vue2';
 import { container } from '../testing/dom.js';
-import type { Phone, World } from '../testing/e2e-world.js';
-import { eventually, startWorld } from '../testing/e2e-world.js';
+import type { Phone } from '../testing/e2e-world.js';
+import { eventually, worldForThisFile } from '../testing/e2e-world.js';
 import { authVuePlugin, useAuth } from './vue.js';
 
 vi.mock('vue', async () => await import('vue2'));
@@ -18,11 +18,7 @@ const Vue = vue2.default as unknown as VueConstructor;
 Vue.config.devtools = false;
 Vue.config.productionTip = false;
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(() => world.close());
+const world = worldForThisFile();
 
 let renders = 0;
 
@@ -63,7 +59,7 @@ function launch(phone: Phone): void {
 
 describe('miniauth/vue on Vue 2.7', () => {
   it('re-renders on login, consent and logout, in setup() and in this.$auth', async () => {
-    const phone = world.phone({ profile: 'required' });
+    const phone = world().phone({ profile: 'required' });
     const page = mountApp(phone, 1);
     expect(page.text()).toBe('Signing in…idle');
     launch(phone);
@@ -76,7 +72,7 @@ describe('miniauth/vue on Vue 2.7', () => {
   });
 
   it('a destroyed component stops updating', async () => {
-    const phone = world.phone({ profile: 'required' });
+    const phone = world().phone({ profile: 'required' });
     const page = mountApp(phone, 1);
     launch(phone);
     await eventually(() => page.text() === 'Share my profileidle', 'the login box');
@@ -90,7 +86,7 @@ describe('miniauth/vue on Vue 2.7', () => {
   });
 
   it('two components share one login', async () => {
-    const phone = world.phone({ profile: 'required' });
+    const phone = world().phone({ profile: 'required' });
     const page = mountApp(phone, 2);
     launch(phone);
     await eventually(() => page.text() === 'Share my profileShare my profileidle', 'two login boxes');

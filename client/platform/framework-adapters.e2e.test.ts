@@ -2,23 +2,18 @@
 // @tarojs/taro with its weapp plugin), which call the simulator's `wx` underneath as they call
 // WeChat's on a phone; requests go to the real server.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WxRuntime } from '../../simulator/index.js';
 import { isMiniAuthError } from '../errors.js';
 import type { Platform } from '../ports.js';
-import type { World } from '../testing/e2e-world.js';
-import { startWorld } from '../testing/e2e-world.js';
+import { worldForThisFile } from '../testing/e2e-world.js';
 import { loadTaro, loadUni } from '../testing/framework-apis.js';
 import { taroPlatform } from './taro-platform.js';
 import type { TaroApi } from './taro-platform.js';
 import { uniPlatform } from './uni-platform.js';
 import type { UniApi } from './uni-platform.js';
 
-let world: World;
-beforeAll(async () => {
-  world = await startWorld();
-});
-afterAll(() => world.close());
+const world = worldForThisFile();
 
 const FRAMEWORKS = [
   { name: 'uni-app', platform: async (phone: WxRuntime) => uniPlatform((await loadUni(phone)) as UniApi) },
@@ -27,7 +22,7 @@ const FRAMEWORKS = [
 
 describe.each(FRAMEWORKS)('$name adapters over the phone', ({ platform: adapt }) => {
   async function phone(): Promise<{ runtime: WxRuntime; platform: Platform }> {
-    const runtime = world.runtime();
+    const runtime = world().runtime();
     runtime.sim.launch({ path: 'pages/index/index' });
     return { runtime, platform: await adapt(runtime) };
   }
@@ -46,12 +41,12 @@ describe.each(FRAMEWORKS)('$name adapters over the phone', ({ platform: adapt })
 
   it('request: an HTTP error resolves with ok false; only no answer at all rejects', async () => {
     const { runtime, platform } = await phone();
-    const answer = await platform.request.send({ url: `${world.apiUrl}/me`, method: 'GET', header: { 'X-Trace': '1' } });
+    const answer = await platform.request.send({ url: `${world().apiUrl}/me`, method: 'GET', header: { 'X-Trace': '1' } });
     expect(answer).toMatchObject({ ok: false, status: 401, data: { code: -1, error: 'TOKEN_MISSING' } });
     expect(answer.header['content-type']).toContain('application/json');
     expect(runtime.sim.requests.at(-1)?.header).toMatchObject({ 'X-Trace': '1' });
     runtime.sim.setNetwork('offline');
-    await expect(platform.request.send({ url: `${world.apiUrl}/me`, method: 'GET' })).rejects.toMatchObject({
+    await expect(platform.request.send({ url: `${world().apiUrl}/me`, method: 'GET' })).rejects.toMatchObject({
       reason: 'network', code: 'NETWORK', errMsg: 'request:fail net::ERR_INTERNET_DISCONNECTED', errno: 600001,
     });
   });

@@ -2,6 +2,7 @@
 // server over real sockets on port 0, a throwaway PostgreSQL schema, and phones running the
 // SDK in the simulator's `wx` runtime. Nothing of ours is replaced.
 
+import { afterAll, beforeAll } from 'vitest';
 import { SIMULATOR_APP } from '../../server/config.js';
 import { createDeviceClient, WxStorage } from '../../simulator/index.js';
 import type { DeviceClient, Simulator, WxRuntime } from '../../simulator/index.js';
@@ -79,6 +80,19 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       for (const phone of phones) phone.auth.stop();
       await server.close();
     },
+  };
+}
+
+/** One world for a test file: started before its first test, closed after its last. */
+export function worldForThisFile(options: WorldOptions = {}): () => World {
+  let world: World | undefined;
+  beforeAll(async () => {
+    world = await startWorld(options);
+  });
+  afterAll(() => world?.close());
+  return () => {
+    if (!world) throw new Error('the world starts in beforeAll');
+    return world;
   };
 }
 

@@ -5,9 +5,8 @@
 // while three refreshes are in flight costs one silent re-login, and each is replayed once.
 
 import { container } from '../../client/testing/dom.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { World } from '../../client/testing/e2e-world.js';
-import { eventually, startWorld } from '../../client/testing/e2e-world.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, worldForThisFile } from '../../client/testing/e2e-world.js';
 import { loadTaro, loadUni } from '../../client/testing/framework-apis.js';
 import type { WxRuntime } from '../../simulator/index.js';
 import type { Screen } from './guide-screen.js';
@@ -15,12 +14,8 @@ import { refreshThriceAfterExpiry, screenOf, signUp } from './guide-screen.js';
 import { startTaroApp, TARO_FILES } from './taro-project.js';
 import { startUniApp, UNI_APP_FILES } from './uni-app-project.js';
 
-let world: World;
 let serverTimeOffset = 0;
-beforeAll(async () => {
-  world = await startWorld({ serverClock: () => Date.now() + serverTimeOffset });
-});
-afterAll(() => world.close());
+const world = worldForThisFile({ serverClock: () => Date.now() + serverTimeOffset });
 
 interface RunningApp {
   screen: Screen;
@@ -36,7 +31,7 @@ const FRAMEWORKS = [
     others: ['src/auth.js', 'src/components/login-box.vue', 'src/main.js'],
     async start(phone: WxRuntime): Promise<RunningApp> {
       const root = container();
-      const app = await startUniApp(await loadUni(phone), world.apiUrl);
+      const app = await startUniApp(await loadUni(phone), world().apiUrl);
       app.mount(root);
       return { ...app, screen: screenOf(root, 'uni-app') };
     },
@@ -48,7 +43,7 @@ const FRAMEWORKS = [
     others: ['src/app.tsx', 'src/auth.ts', 'src/components/LoginBox.tsx'],
     async start(phone: WxRuntime): Promise<RunningApp> {
       const root = container();
-      const app = await startTaroApp(await loadTaro(phone), world.apiUrl, root);
+      const app = await startTaroApp(await loadTaro(phone), world().apiUrl, root);
       return { ...app, screen: screenOf(root, 'Taro') };
     },
   },
@@ -67,7 +62,7 @@ describe.each(FRAMEWORKS)('getting-started, $name', ({ files, pages, others, sta
   });
 
   it('a new person logs in through the login box; "Not now" keeps the box with an explanation', async () => {
-    const phone = world.runtime();
+    const phone = world().runtime();
     const { screen, unmount } = await openApp(phone, pages.index);
     await eventually(() => screen.text().includes('Use this profile'), 'the login box');
     screen.tap('Not now');
@@ -81,7 +76,7 @@ describe.each(FRAMEWORKS)('getting-started, $name', ({ files, pages, others, sta
   });
 
   it('a token that expires under three refreshes: one silent re-login, each refresh replayed once', async () => {
-    const phone = world.runtime();
+    const phone = world().runtime();
     const { screen, open, unmount } = await openApp(phone, pages.index);
     await signUp(phone, screen, 'Bob');
     open(pages.profile);

@@ -65,6 +65,15 @@ function guidePlugin(options: ProjectOptions): Plugin {
   };
 }
 
+/** An entry that exports `app` (the module the framework starts from) and every page, by path. */
+export function appEntry(appModule: string, files: Map<string, string>): string {
+  const pages = [...files.keys()].filter((path) => path.startsWith('src/pages/'));
+  return [
+    `export * as app from './${appModule}';`,
+    `export const pages = { ${pages.map((path) => `'${path}': require('./${path}').default`).join(', ')} };`,
+  ].join('\n');
+}
+
 /** The bundle, CommonJS: run it with `runProject`. */
 export async function buildProject(options: ProjectOptions): Promise<string> {
   const result = await build({

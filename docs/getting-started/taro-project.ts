@@ -9,10 +9,9 @@ import * as jsxRuntime from 'react/jsx-runtime';
 import { createRoot } from 'react-dom/client';
 import type { Root } from 'react-dom/client';
 import { guideFiles } from './snippets.js';
-import { buildProject, GUIDE_BASE_URL, runProject } from './snippet-project.js';
+import { appEntry, buildProject, GUIDE_BASE_URL, runProject } from './snippet-project.js';
 
 export const TARO_FILES = guideFiles('## 5.');
-const PAGES = [...TARO_FILES.keys()].filter((path) => path.startsWith('src/pages/'));
 
 // react-dom stands in for Taro's renderer, which hands `view`, `openType`, `onChooseAvatar`… to
 // WeChat; react-dom does not know WeChat's components and says so for each. Those notes only.
@@ -28,10 +27,7 @@ let built: Promise<string> | undefined;
 function bundle(): Promise<string> {
   built ??= buildProject({
     files: TARO_FILES,
-    entry: [
-      "export { default as App } from './src/app.tsx';",
-      `export const pages = { ${PAGES.map((path) => `'${path}': require('./${path}').default`).join(', ')} };`,
-    ].join('\n'),
+    entry: appEntry('src/app.tsx', TARO_FILES),
     external: ['react', 'react/jsx-runtime', '@tarojs/taro'],
     alias: { '@tarojs/components': '@tarojs/plugin-platform-weapp/dist/components-react.js' },
     templateFiles: { 'src/app.scss': '' }, // Taro's template makes it; the guide leaves it as it is
@@ -52,13 +48,13 @@ export async function startTaroApp(taro: unknown, baseURL: string, element: unkn
     react,
     'react/jsx-runtime': jsxRuntime,
     '@tarojs/taro': { __esModule: true, default: taro },
-  }, {}) as { App: ComponentType<{ children?: ReactNode }>; pages: Record<string, ComponentType> };
+  }, {}) as { app: { default: ComponentType<{ children?: ReactNode }> }; pages: Record<string, ComponentType> };
   const root: Root = createRoot(element as HTMLElement);
   return {
     open(page) {
       const component = app.pages[page];
       if (!component) throw new Error(`the guide has no page ${page}`);
-      root.render(react.createElement(app.App, null, react.createElement(component)));
+      root.render(react.createElement(app.app.default, null, react.createElement(component)));
     },
     unmount: () => root.unmount(),
   };

@@ -7,7 +7,7 @@ import * as vue from 'vue';
 import type { Component } from 'vue';
 import { compileScript, parse } from 'vue/compiler-sfc';
 import { guideFiles } from './snippets.js';
-import { buildProject, GUIDE_BASE_URL, runProject } from './snippet-project.js';
+import { appEntry, buildProject, GUIDE_BASE_URL, runProject } from './snippet-project.js';
 
 const UNI_COMPONENTS = new Set(['view', 'text', 'image', 'scroll-view', 'swiper', 'swiper-item', 'navigator', 'rich-text']);
 
@@ -24,7 +24,6 @@ function compileVue(path: string, source: string) {
 }
 
 export const UNI_APP_FILES = guideFiles('## 4.');
-const PAGES = [...UNI_APP_FILES.keys()].filter((path) => path.startsWith('src/pages/'));
 
 let built: Promise<string> | undefined;
 
@@ -32,10 +31,7 @@ let built: Promise<string> | undefined;
 function bundle(): Promise<string> {
   built ??= buildProject({
     files: UNI_APP_FILES,
-    entry: [
-      "export { createApp } from './src/main.js';",
-      `export const pages = { ${PAGES.map((path) => `'${path}': require('./${path}').default`).join(', ')} };`,
-    ].join('\n'),
+    entry: appEntry('src/main.js', UNI_APP_FILES),
     external: ['vue'],
     compile: (path, source) => (path.endsWith('.vue') ? compileVue(path, source) : undefined),
     templateFiles: { 'src/App.vue': '<script>\nexport default {};\n</script>\n' },
@@ -59,10 +55,10 @@ export async function startUniApp(uni: unknown, baseURL: string): Promise<UniApp
   const frame = { render: () => (current.value ? vue.h(current.value) : null) };
   const code = (await bundle()).replaceAll(GUIDE_BASE_URL, baseURL);
   const app = runProject(code, { vue: { ...vue, createSSRApp: () => vue.createApp(frame) } }, { uni }) as {
-    createApp(): { app: vue.App };
+    app: { createApp(): { app: vue.App } };
     pages: Record<string, Component>;
   };
-  const { app: made } = app.createApp();
+  const { app: made } = app.app.createApp();
   return {
     mount: (element) => void made.mount(element as Element),
     open(page) {

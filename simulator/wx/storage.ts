@@ -4,6 +4,7 @@ import type {
   GetStorageOption,
   RemoveStorageOption,
   SetStorageOption,
+  StorageCall,
   StorageInfo,
   WxApi,
 } from '../wx-types.js';
@@ -81,18 +82,7 @@ export function createWxStorage(initial?: Record<string, unknown>): WxStorage {
   return new WxStorage(initial);
 }
 
-type StorageApi = Pick<
-  WxApi,
-  | 'getStorageSync'
-  | 'setStorageSync'
-  | 'removeStorageSync'
-  | 'clearStorageSync'
-  | 'getStorageInfoSync'
-  | 'getStorage'
-  | 'setStorage'
-  | 'removeStorage'
-  | 'clearStorage'
->;
+type StorageApi = Pick<WxApi, StorageCall>;
 
 export function storageApi(storage: WxStorage): StorageApi {
   const getStorage = asyncCall((option?: GetStorageOption) => {
