@@ -1,4 +1,4 @@
-/// <reference types="miniprogram-api-typings" />
+/// <reference types="miniprogram-api-typings" preserve="true" />
 
 /**
  * The part of WeChat's mini program API (`wx.*`) that the simulator's runtime implements,

@@ -1,4 +1,4 @@
-/// <reference types="miniprogram-api-typings" />
+/// <reference types="miniprogram-api-typings" preserve="true" />
 
 /**
  * What the phone says about itself: `wx.getAppBaseInfo`, `getWindowInfo` and `getDeviceInfo`
