@@ -104,12 +104,15 @@ async function stack(): Promise<string[]> {
   return page.locator('#stack li').allInnerTexts();
 }
 
+/** A list item as the page's DOM has it (this file is compiled without the DOM's types). */
+type ListItem = HTMLElement & { getAttribute(name: string): string | null };
+
 async function serverEvents(): Promise<string[]> {
-  return page.locator('#server-events li[data-type]').evaluateAll((items) => items.map((item) => item.getAttribute('data-type') ?? ''));
+  return page.locator('#server-events li[data-type]').evaluateAll<string[], undefined, ListItem>((items) => items.map((item) => item.getAttribute('data-type') ?? ''));
 }
 
 async function loggedEvents(): Promise<string[]> {
-  return page.locator('#log li').evaluateAll((items) => items.map((item) => item.getAttribute('data-type') ?? ''));
+  return page.locator('#log li').evaluateAll<string[], undefined, ListItem>((items) => items.map((item) => item.getAttribute('data-type') ?? ''));
 }
 
 async function play(scenario: string): Promise<void> {

@@ -7,14 +7,15 @@ import type { AnyTransitionDefinition, InspectionEvent } from 'xstate';
 import { createMiniAuth, wxPlatform } from '../../client/index.js';
 import type { MiniAuth } from '../../client/index.js';
 import { createWxRuntime, WxStorage } from '../../simulator/index.js';
-import type { WxApi, WxRuntime } from '../../simulator/index.js';
+import type { WxApi } from '../../client/index.js';
+import type { WxRuntime } from '../../simulator/index.js';
 import type { AppConfig, Page } from '../model/environment.js';
 import { LOGIN_PAGE, RELOGIN_CAP, RETRY } from '../model/environment.js';
 import { machineGoals } from '../model/goals.js';
 import { activeNodeIds, transitionKey } from '../model/machine-step.js';
 import type { StepRecord } from '../model/test-model.js';
 import { nothing } from '../model/test-model.js';
-import type { Gate } from './gate.js';
+import type { Gate, GatedWx } from './gate.js';
 import { gateWx } from './gate.js';
 import type { ManualClock } from './manual-clock.js';
 import { manualClock } from './manual-clock.js';
@@ -22,7 +23,7 @@ import type { SystemWorld } from './world.js';
 
 /** A bug planted at the platform edge, for the proof that the paths bite. */
 export interface Plant {
-  wx?: (wx: WxApi) => WxApi;
+  wx?: (wx: GatedWx) => WxApi;
 }
 
 interface Instance {

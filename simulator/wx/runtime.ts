@@ -1,4 +1,5 @@
-import type { GetCurrentPages, WxApi, WxPage, ChooseAvatarEvent, GetPhoneNumberEvent, LaunchOptions } from '../wx-types.js';
+import type { AccountInfo, ChooseAvatarEvent, GetCurrentPages, GetPhoneNumberEvent, LaunchOptions, WxApi, WxPage } from '../wx-types.js';
+import { deviceInfoApi } from './device-info.js';
 import { DeviceLink, type SimUserRef } from './device-link.js';
 import { Identity, type LoginRecord, type UserDecisions } from './identity.js';
 import { AppLifecycle, type LaunchSpec } from './lifecycle.js';
@@ -36,6 +37,8 @@ export interface WxTestHandle {
   setAnonymousProfile(anonymous: boolean): void;
   /** Requests that went out on the wire, oldest first. */
   readonly requests: readonly SentRequest[];
+  /** How many `wx.request` calls are still waiting for their answer. */
+  requestsInFlight(): number;
   readonly logins: readonly LoginRecord[];
   readonly toasts: readonly ToastRecord[];
   readonly loadings: readonly LoadingRecord[];
@@ -76,13 +79,15 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
   const screen = new Screen();
 
   const wx: WxApi = {
+    ...deviceInfoApi(options.appId),
     ...identity.api(),
     request: (option) => network.request(option),
     ...storageApi(storage),
     ...screen.api(),
     ...navigationApi(stack),
     ...lifecycle.api(),
-    getAccountInfoSync: () => ({ miniProgram: { appId: options.appId, envVersion: 'develop', version: '' } }),
+    // `plugin` is there only when a plugin asks; the typings name it always.
+    getAccountInfoSync: () => ({ miniProgram: { appId: options.appId, envVersion: 'develop', version: '' } }) as AccountInfo,
   };
 
   const sim: WxTestHandle = {
@@ -100,6 +105,7 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
       identity.anonymousProfile = anonymous;
     },
     requests: network.sent,
+    requestsInFlight: () => network.inFlight,
     logins: identity.logins,
     toasts: screen.toasts,
     loadings: screen.loadings,
