@@ -1,5 +1,5 @@
 // The machine's platform actors, built from the ports: wx.login and the server's login,
-// profile, phone and logout-everywhere routes (DESIGN.md, "HTTP contract").
+// profile, phone and logout-everywhere routes (see the HTTP contract in docs/api.md).
 
 import type {
   BindPhoneInput, ExchangeCodeInput, LoginGrant, RevokeSessionsInput, SubmitConsentInput, UserOutput,

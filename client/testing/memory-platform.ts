@@ -1,5 +1,5 @@
 // In-memory ports for the client's unit tests: a login that hands out codes, a page stack,
-// toasts, and an HTTP edge that answers like the miniauth server (DESIGN.md contract).
+// toasts, and an HTTP edge that answers like the miniauth server (the contract in docs/api.md).
 // Only the platform edge is replaced; the SDK and the machine run for real.
 
 import { SimulatedClock } from 'xstate';

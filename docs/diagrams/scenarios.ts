@@ -1,4 +1,4 @@
-// The scenarios of DESIGN.md as event sequences. Each is played through the machine to draw
+// The scenarios miniauth models, as event sequences. Each is played through the machine to draw
 // its path and list its events; `ends` is checked, so a scenario that no longer ends where
 // the design says fails generation instead of drawing a wrong picture.
 
@@ -303,7 +303,7 @@ export const scenarios: Scenario[] = [
   {
     id: 'double-taps',
     title: 'Double taps',
-    summary: 'Repeated login or consent events while one is in flight change nothing: the seed\'s `logining` flag, expressed as a state.',
+    summary: 'Repeated login or consent events while one is in flight change nothing: the `logining` flag of hand-written login code, expressed as a state.',
     variants: [
       {
         title: 'Consent tapped twice',

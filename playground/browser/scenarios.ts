@@ -1,4 +1,4 @@
-// The situations of DESIGN.md's scenarios, each set up on a phone in one click. After that the
+// The situations of the scenarios miniauth models, each set up on a phone in one click. After that the
 // person plays on with the tap buttons; the story says what to try and what to look for.
 
 import { StageError } from './stage.js';
