@@ -22,6 +22,9 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'playground');
+// A step is a click's outcome showing. The slowest wait out a scenario's backoffs (two of
+// 500 ms): 1.5–1.8 s beside three CPU burners, the others under 0.4 s. 8 s is four times the
+// slowest, and a test's few steps stay within its 30 s.
 const STEP_TIMEOUT_MS = 8_000;
 
 const schema = `playground_e2e_${process.pid}_${randomBytes(3).toString('hex')}`;

@@ -18,7 +18,11 @@ import { mulberry32 } from '../test/support/prng.js';
 const RELOGIN_CAP = 2;
 const MAX_RETRIES = 2;
 const REQUEST_TIMEOUT_MS = 400;
-/** Far above the worst legitimate path (three login attempts with timeouts, backoff, a replay). */
+/**
+ * Far above the worst legitimate path, which the timeouts bound whatever the load: a request
+ * (400 ms), two re-login runs of three attempts (a 400 ms exchange and 20 ms backoff each) and
+ * a replay come to about 3.5 s; 8 s leaves as much again for a stalled event loop.
+ */
 const SETTLE_BOUND_MS = 8_000;
 
 interface Phone {

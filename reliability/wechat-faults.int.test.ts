@@ -124,7 +124,7 @@ describe('WeChat failing under a server process', () => {
   it('keeps serving other users while one login hangs on WeChat', async () => {
     // A server that waits for WeChat far longer than five logins take even on a loaded machine
     // (under a second each; 9 s was the slowest of 1,000 at load 11): the others must all be
-    // answered while the hanging one is still waiting (its client gives up after 20 s).
+    // answered while the hanging one is still waiting.
     const patient = await world.startServer('patient', schema.url, { WECHAT_TIMEOUT_MS: '30000' });
     try {
       const stuck = await world.codeFor(await world.newUser());
