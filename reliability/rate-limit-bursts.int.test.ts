@@ -30,8 +30,8 @@ describe('login rate limits under bursts, shared by two processes', () => {
     schema = await openThrowawaySchema();
     const env = { LOGIN_RATE_LIMIT: String(PER_ADDRESS), LOGIN_RATE_LIMIT_PER_OPENID: String(PER_OPENID), REDIS_URL, TRUST_PROXY: '127.0.0.1' };
     servers = await Promise.all([world.startServer('A', schema.url, env), world.startServer('B', schema.url, env)]);
-    // The limiter's Redis client connects in the background, and lets logins through uncounted
-    // until it has: wait until each process counts in Redis.
+    // A process gives its limiter's Redis client up to a second before it listens, and counts
+    // nothing until the client is connected: on a busy machine, wait until each one counts.
     for (const server of servers) await eventually(async () => expect(await countsInRedis(server)).toBe(true));
   });
   afterAll(async () => {
