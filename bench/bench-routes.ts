@@ -4,7 +4,7 @@
 
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireSignedIn, type AuthHookOptions } from '../server/auth/auth-hook.js';
+import { requireSignedIn, type AuthHookOptions } from '../server/routes/auth-hook.js';
 
 export const SIGNED_IN_PATH = '/bench/signed-in';
 export const OPEN_PATH = '/bench/open';

@@ -80,6 +80,7 @@ describe('bench in this process', () => {
     expect(bundle.xstateGzipBytes).toBeGreaterThan(1024);
     expect(bundle.bundleGzipBytes).toBeGreaterThan(bundle.xstateGzipBytes);
     expect(bundle.bundleBytes).toBeGreaterThan(bundle.bundleGzipBytes);
+    expect(bundle.bindings.map((binding) => binding.entry)).toEqual(['miniauth/vue', 'miniauth/react', 'miniauth/uni', 'miniauth/taro']);
   });
 
   it('counts machine transitions in the client', async () => {

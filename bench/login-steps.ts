@@ -10,10 +10,12 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { createLoginCodes, hashLoginCode } from '../server/login/login-codes.js';
-import { openDatabase, type Database } from '../server/store/database.js';
+import { createLoginCodes, hashLoginCode } from '../server/services/login-codes.js';
+import type { Database } from '../server/store/database.js';
+import { openDatabase } from '../server/store/open-database.js';
 import { migrate } from '../server/store/migrate.js';
-import { readUserSnapshot, saveSessionKeyPart, userIdFor, userStreamId, Users } from '../server/users/index.js';
+import { readSnapshot } from '../server/store/snapshots.js';
+import { createUserEventStore, saveSessionKeyPart, userIdFor, userStream, userStreamId, Users } from '../server/users/index.js';
 import { rawLogins } from './login-raw.js';
 import { NEW_USER_SHARE } from './login-codes.js';
 import { benchSchemaName, dropSchema } from './schemas.js';
@@ -82,9 +84,9 @@ async function measure(step: string, operations: number, operation: (worker: num
   };
 }
 
-/** The login service's database work for one login, as server/login/login-service.ts does it. */
+/** The login service's database work for one login, as server/services/login-service.ts does it. */
 function loginSteps(db: Database) {
-  const users = new Users(db);
+  const users = new Users(createUserEventStore(db));
   const codes = createLoginCodes(db, Date.now);
   const known: string[] = [];
   const returning = () => known[Math.floor(Math.random() * known.length)]!;
@@ -94,17 +96,13 @@ function loginSteps(db: Database) {
     const codeHash = hashLoginCode(APP_ID, randomUUID());
     await codes.claim(APP_ID, codeHash);
     const { isNew } = await users.logIn({ appId: APP_ID, openid, unionid: `u${openid}`, now: new Date() }, undefined, {
-      alongside: ({ isNew: registered, user }) => [
-        saveSessionKeyPart(APP_ID, openid, 'c2Vzc2lvbi1rZXk='),
-        codes.completePart(APP_ID, codeHash, { userId: user.id, isNew: registered, tokenVersion: user.tokenVersion }),
-      ],
+      parts: [saveSessionKeyPart(APP_ID, openid, 'c2Vzc2lvbi1rZXk='), codes.completePart(APP_ID, codeHash)],
     });
     if (isNew) known.push(openid);
   }
   const claim = () => codes.claim(APP_ID, hashLoginCode(APP_ID, randomUUID()));
   const snapshot = () => {
-    const userId = userIdFor(APP_ID, returning());
-    return readUserSnapshot(db, userId, userStreamId(userId));
+    return readSnapshot(db, userStream, userStreamId(userIdFor(APP_ID, returning())));
   };
   return { login, claim, snapshot };
 }

@@ -2,7 +2,7 @@
 // PostgreSQL), new and returning users mixed, beside the raw transaction of ./login-raw.ts;
 // and the login latency at a fixed moderate rate.
 
-import { openDatabase } from '../server/store/database.js';
+import { openDatabase } from '../server/store/open-database.js';
 import { migrate } from '../server/store/migrate.js';
 import type { HttpWorld } from './http-world.js';
 import { requireAllOk } from './load.js';

@@ -9,8 +9,8 @@ import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/log.js';
 import { openDatabase, migrate } from '../server/store/index.js';
 import { createTokenService, createTokenVersionCache } from '../server/tokens/index.js';
-import { Users } from '../server/users/index.js';
-import { createWeChatGateway } from '../server/wechat/index.js';
+import { createUserEventStore, Users } from '../server/users/index.js';
+import { createWeChatGateway } from '../server/providers/wechat/index.js';
 import { benchRoutes } from './bench-routes.js';
 import { serveRequests } from './child.js';
 
@@ -29,7 +29,7 @@ const gateway = createWeChatGateway({
 const app = buildApp(config, { db, gateway, logger });
 
 // The hook's services built as buildApp builds its own: the same keys, TTL and version source.
-const users = new Users(db);
+const users = new Users(createUserEventStore(db));
 const appIds = config.wechat.apps.map((each) => each.appId);
 const versions = createTokenVersionCache({
   ttlMs: config.revocationTtlMs,

@@ -7,8 +7,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { openDatabase, type Database } from '../server/store/database.js';
-import { createEventStore, type EventStore } from '../server/store/eventStore.js';
+import type { Database } from '../server/store/database.js';
+import { openDatabase } from '../server/store/open-database.js';
+import { createEventStore, type EventStore } from '../server/store/event-store.js';
 import { migrate } from '../server/store/migrate.js';
 import { benchSchemaName, dropSchema } from './schemas.js';
 import { pairedRounds, type PairedRounds } from './stats.js';

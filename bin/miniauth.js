@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const source = `${root}server/cli.ts`;
+const source = `${root}dev/cli.ts`;
 if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
   await import(pathToFileURL(source).href);
 } else {
-  await import(pathToFileURL(`${root}dist/server/cli.js`).href);
+  await import(pathToFileURL(`${root}dist/dev/cli.js`).href);
 }

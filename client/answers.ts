@@ -1,5 +1,5 @@
 // Reading the server's answers: a login grant, a user, or a typed failure. Lenient about
-// extra fields, and about the seed's habit of answering failures with HTTP 200 and `code: 0`.
+// extra fields, and about older backends that answer failures with HTTP 200 and `code: 0`.
 
 import type { FailureReason, LoginFailure, LoginGrant, SessionUser } from '../machines/index.js';
 import { MiniAuthError } from './errors.js';
@@ -11,17 +11,26 @@ function bodyOf(response: HttpResponse): Body {
   return typeof response.data === 'object' && response.data !== null ? (response.data as Body) : {};
 }
 
-// WeChat's errcodes as the server passes them on (WECHAT.md), and the open-data SDK codes.
-// Without one, the HTTP status decides (429 wait, 5xx retry later, other 4xx a person's call).
-const ERRCODE_REASONS: Record<string, FailureReason> = {
-  '-1': 'busy',
-  '40029': 'badCode',
-  '40163': 'codeUsed',
-  '45011': 'rateLimited',
-  '40226': 'blocked',
-  '-41001': 'decrypt',
-  '-41002': 'decrypt',
-  '-41003': 'decrypt',
+// The server names each WeChat condition in `error`; the machine's reason follows from that
+// name alone. Without a name it knows (an older backend), the HTTP status decides (429 wait,
+// 5xx retry later, other 4xx a person's call).
+const ERROR_REASONS: Record<string, FailureReason> = {
+  WECHAT_BUSY: 'busy',
+  WECHAT_CODE_INVALID: 'badCode',
+  LOGIN_CODE_INVALID: 'badCode',
+  WECHAT_PHONE_CODE_INVALID: 'badCode',
+  WECHAT_CODE_USED: 'codeUsed',
+  WECHAT_PHONE_CODE_USED: 'codeUsed',
+  WECHAT_RATE_LIMITED: 'rateLimited',
+  WECHAT_USER_BLOCKED: 'blocked',
+  // A payload that does not open with the session_key the server keeps: resend it once with a
+  // fresh wx.login code.
+  OPEN_DATA_SESSION_KEY_INVALID: 'decrypt',
+  OPEN_DATA_SESSION_KEY_MISSING: 'decrypt',
+  OPEN_DATA_IV_INVALID: 'decrypt',
+  OPEN_DATA_MALFORMED: 'decrypt',
+  OPEN_DATA_DECRYPT_FAILED: 'decrypt',
+  OPEN_DATA_WATERMARK_MISMATCH: 'decrypt',
 };
 
 export function isLoginGoneAnswer(response: HttpResponse): boolean {
@@ -30,8 +39,8 @@ export function isLoginGoneAnswer(response: HttpResponse): boolean {
 
 function reasonOf(response: HttpResponse, body: Body): FailureReason {
   if (isLoginGoneAnswer(response)) return 'loginGone';
-  const byErrcode = ERRCODE_REASONS[String(body['errcode'])];
-  if (byErrcode) return byErrcode;
+  const named = typeof body['error'] === 'string' ? ERROR_REASONS[body['error']] : undefined;
+  if (named) return named;
   if (response.status === 429) return 'rateLimited';
   if (response.status >= 500 || response.status < 400) return 'server';
   return 'rejected';

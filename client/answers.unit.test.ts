@@ -14,11 +14,15 @@ describe('server failures become typed reasons that pick the retry policy', () =
     [answer(403, { code: 0, error: 'WECHAT_USER_BLOCKED', message: 'x', errcode: 40226 }), 'blocked'],
     [answer(400, { code: 0, error: 'OPEN_DATA_DECRYPT_FAILED', message: 'x', errcode: -41003 }), 'decrypt'],
     [answer(401, { code: -1, error: 'TOKEN_REVOKED', message: 'x' }), 'loginGone'],
-    [answer(200, { code: -1, message: 'seed-style login gone' }), 'loginGone'],
+    [answer(200, { code: -1, message: 'login gone, answered the older way' }), 'loginGone'],
     [answer(429, { code: 0, error: 'RATE_LIMITED', message: 'x' }, { 'retry-after': '30' }), 'rateLimited'],
     [answer(504, { code: 0, error: 'WECHAT_TIMEOUT', message: 'x' }), 'server'],
     [answer(502, '<html>bad gateway</html>'), 'server'],
     [answer(400, { code: 0, error: 'VALIDATION_FAILED', message: 'body.code: required' }), 'rejected'],
+    // The server's name decides, not the raw errcode beside it.
+    [answer(400, { code: 0, error: 'WECHAT_PHONE_CODE_INVALID', message: 'x', errcode: 40029 }), 'badCode'],
+    [answer(502, { code: 0, error: 'WECHAT_ERROR', message: 'x', errcode: 40029 }), 'server'],
+    [answer(400, { code: 0, error: 'OPEN_DATA_SIGNATURE_INVALID', message: 'x' }), 'rejected'],
   ])('%# → %s', (response, reason) => {
     const error = failureFromAnswer(response);
     expect(error.reason).toBe(reason);
@@ -48,7 +52,7 @@ describe('the login grant', () => {
       .toBe(1_900_000_000_000);
   });
 
-  it('a success without a token, or a seed-style `code: 0` in a 200, is a failure', () => {
+  it("a success without a token, or an older backend's `code: 0` in a 200, is a failure", () => {
     expect(() => toGrant(answer(200, { code: 1 }), 0)).toThrow(expect.objectContaining({ reason: 'server' }));
     expect(() => toGrant(answer(200, { code: 0, message: 'code2session failed' }), 0))
       .toThrow(expect.objectContaining({ message: 'code2session failed' }));

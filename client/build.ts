@@ -53,12 +53,15 @@ export interface BundleReport {
   file: string;
   bytes: number;
   gzipBytes: number;
+  /** The source files bundled, relative to the repository (node_modules/… for packages). */
+  inputs: string[];
 }
 
 export async function buildMiniprogram(outfile = MINIPROGRAM_BUNDLE): Promise<BundleReport> {
   mkdirSync(dirname(outfile), { recursive: true });
   const bundled = await build({
     entryPoints: [join(root, 'client', 'miniprogram.ts')],
+    absWorkingDir: root,
     outfile,
     write: false,
     bundle: true,
@@ -71,6 +74,7 @@ export async function buildMiniprogram(outfile = MINIPROGRAM_BUNDLE): Promise<Bu
     legalComments: 'none',
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
+    metafile: true,
     plugins: [withoutDescriptions, withShortErrors],
   });
   const minified = await minify(bundled.outputFiles[0]!.text, {
@@ -82,7 +86,43 @@ export async function buildMiniprogram(outfile = MINIPROGRAM_BUNDLE): Promise<Bu
   });
   writeFileSync(outfile, minified.code!);
   const code = readFileSync(outfile);
-  return { file: outfile, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+  const inputs = Object.keys(bundled.metafile.inputs);
+  return { file: outfile, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, inputs };
+}
+
+/** The framework bindings, each its own entry point of the npm package. */
+export const BINDINGS = {
+  'miniauth/vue': 'client/bindings/vue.ts',
+  'miniauth/react': 'client/bindings/react.ts',
+  'miniauth/uni': 'client/platform/uni-platform.ts',
+  'miniauth/taro': 'client/platform/taro-platform.ts',
+} as const;
+
+/** Each binding's budget, gzipped: what it adds to an app beside the SDK's core. */
+export const BINDING_GZIP_BUDGET_BYTES = 2 * 1024;
+
+/**
+ * One binding as an app's bundler takes it: ESM, minified, the frameworks and xstate left to
+ * the app (peer dependencies), the SDK modules it imports counted in.
+ */
+export async function buildBinding(entry: keyof typeof BINDINGS): Promise<BundleReport> {
+  const bundled = await build({
+    entryPoints: [join(root, BINDINGS[entry])],
+    absWorkingDir: root,
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2017',
+    minify: true,
+    legalComments: 'none',
+    external: ['vue', 'react', 'xstate'],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const code = bundled.outputFiles[0]!.contents;
+  const inputs = Object.keys(bundled.metafile.inputs);
+  return { file: BINDINGS[entry], bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, inputs };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

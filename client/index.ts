@@ -26,5 +26,3 @@ export { createInspectionMask, maskingInspector } from './inspect/index.js';
 export type { InspectFunction, Inspector } from './inspect/index.js';
 export { authBehavior } from './bindings/behavior.js';
 export type { AuthHost } from './bindings/behavior.js';
-export { authVuePlugin } from './bindings/vue-plugin.js';
-export type { AuthHandle, MakeReactive, VueLike } from './bindings/vue-plugin.js';

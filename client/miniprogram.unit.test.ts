@@ -59,6 +59,12 @@ describe('dist/miniprogram/miniauth.js', () => {
     expect(code).not.toContain('AbortController');
   });
 
+  it('holds the SDK and xstate only: no framework binding and no framework', () => {
+    const packages = new Set(report.inputs.filter((input) => input.startsWith('node_modules/')).map((input) => input.split('/')[1]));
+    expect([...packages]).toEqual(['xstate']);
+    expect(report.inputs.filter((input) => /client\/bindings\/(vue|react)|(uni|taro)-platform/.test(input))).toEqual([]);
+  });
+
   it('runs with only ECMAScript built-ins, timers, console and wx, and signs a fresh user in', async () => {
     const { wx, storage, calls } = fakeWx();
     const context = createContext({ console, setTimeout, clearTimeout, wx });

@@ -1,6 +1,6 @@
 // The SDK's options, merged once with their defaults.
 
-import type { InspectionEvent, Observer } from 'xstate';
+import type { MaskedInspector } from './inspect/masked.js';
 import type { LoginFailure, LoginSettings } from '../machines/index.js';
 import { DEFAULT_LOGIN_SETTINGS } from '../machines/index.js';
 import { isLoginGoneAnswer } from './answers.js';
@@ -26,8 +26,11 @@ export interface MiniAuthOptions {
   /** Silent re-logins allowed before callers get the error. */
   reloginCap?: number;
   retry?: RetryPolicy;
-  /** XState's inspector (the Stately inspector's `inspect`, a logger); it sees tokens and codes masked. */
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * An XState inspector (the Stately inspector's `inspect`, a logger), wrapped in
+   * `maskingInspector` so that it sees tokens and codes masked; any other is refused.
+   */
+  inspect?: MaskedInspector;
   /** The toast text for a failure; null shows none. */
   failureMessage?: (failure: LoginFailure) => string | null;
   /** Storage key of the persisted login state. */

@@ -4,7 +4,7 @@
 import { createActor } from 'xstate';
 import type { ConsentDraft, LoginEvent } from '../machines/index.js';
 import { loginMachine } from '../machines/index.js';
-import { maskingInspector } from './inspect/masking-inspector.js';
+import { isMasked } from './inspect/masked.js';
 import { loginActors } from './login-actors.js';
 import { loginPageUrl, pageUrl } from './navigation.js';
 import type { MiniAuthOptions } from './options.js';
@@ -103,7 +103,10 @@ export function createMiniAuth(userOptions: MiniAuthOptions): MiniAuth {
 
   const restored = loadSnapshot(platform.storage, storageKey, settings);
   // Masked always: an inspector is a window out of the app, and events carry codes and tokens too.
-  const inspect = options.inspect && maskingInspector(options.inspect);
+  const inspect = options.inspect;
+  if (inspect !== undefined && !isMasked(inspect)) {
+    throw new TypeError('miniauth: wrap the inspector in maskingInspector() (miniauth/client) so that it sees no token or code.');
+  }
   actor = createActor(machine, { input: { settings }, clock, snapshot: restored, inspect });
 
   let waiters: Array<() => void> = [];

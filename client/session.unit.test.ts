@@ -1,3 +1,4 @@
+import { maskingInspector } from './inspect/masking-inspector.js';
 import { describe, expect, it } from 'vitest';
 import { createMiniAuth, isMiniAuthError } from './index.js';
 import type { MiniAuthOptions } from './index.js';
@@ -33,7 +34,7 @@ describe('a fresh launch', () => {
 
   it('shows the machine to an inspect hook (the Stately inspector, a logger)', async () => {
     const seen: string[] = [];
-    const { auth } = setup({ inspect: (event) => seen.push(event.type) });
+    const { auth } = setup({ inspect: maskingInspector((event) => seen.push(event.type)) });
     auth.start({ path: 'pages/index/index' });
     await flush();
     expect(seen).toEqual(expect.arrayContaining(['@xstate.actor', '@xstate.event', '@xstate.snapshot']));

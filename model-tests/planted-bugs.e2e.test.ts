@@ -3,7 +3,8 @@
 // disagree with the model, and say where and how.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { WxApi } from '../simulator/index.js';
+import type { WxApi } from '../client/index.js';
+import type { GatedWx } from './system/gate.js';
 import { generatePaths } from './model/paths.js';
 import type { PathDisagreement } from './run-path.js';
 import { firstDisagreement } from './run-path.js';
@@ -48,7 +49,7 @@ describe('the generated paths catch a planted bug', () => {
   });
 
   it('the deep link dropped (a navigator port whose redirectTo does nothing)', async () => {
-    const redirectIgnored = (wx: WxApi): WxApi => ({
+    const redirectIgnored = (wx: GatedWx): WxApi => ({
       ...wx,
       redirectTo: (option) => {
         void Promise.resolve().then(() => option.success?.({ errMsg: 'redirectTo:ok' }));
@@ -61,7 +62,7 @@ describe('the generated paths catch a planted bug', () => {
   });
 
   it("the seed's request wrapper (clears all storage on an answer with code -1)", async () => {
-    const seedWrapper = (wx: WxApi): WxApi => ({
+    const seedWrapper = (wx: GatedWx): WxApi => ({
       ...wx,
       request: (option) => wx.request({
         ...option,

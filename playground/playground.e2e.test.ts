@@ -1,4 +1,4 @@
-// The playground as a person uses it: `startServer` (what `npm start` runs: the server, the
+// The playground as a person uses it: `startDevServer` (what `npm start` runs: the server, the
 // embedded simulator, /playground) on port 0 over a throwaway PostgreSQL schema, the page in
 // headless Chromium, every scenario played by clicks. Each check is what the page shows: the
 // lit state, the machine's event log, the page stack, the stored token, the server's events.
@@ -13,7 +13,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/log.js';
-import { startServer, type RunningServer } from '../server/serve.js';
+import type { RunningServer } from '../server/start.js';
+import { startDevServer } from '../dev/start.js';
 import { TEST_DATABASE_URL } from '../test/support/databases.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -57,7 +58,7 @@ beforeAll(async () => {
     JWT_SECRET: randomBytes(48).toString('base64url'),
     LOG_LEVEL: 'silent',
   });
-  server = await startServer(config, { logger: createLogger({ level: 'silent' }) });
+  server = await startDevServer(config, { logger: createLogger({ level: 'silent' }) });
   rmSync(SCREENSHOTS, { recursive: true, force: true }); // this run's screenshots only
   mkdirSync(SCREENSHOTS, { recursive: true });
   profileDir = mkdtempSync(join(tmpdir(), 'miniauth-chromium-'));
@@ -106,12 +107,15 @@ async function stack(): Promise<string[]> {
   return page.locator('#stack li').allInnerTexts();
 }
 
+/** A list item as the page's DOM has it (this file is compiled without the DOM's types). */
+type ListItem = HTMLElement & { getAttribute(name: string): string | null };
+
 async function serverEvents(): Promise<string[]> {
-  return page.locator('#server-events li[data-type]').evaluateAll((items) => items.map((item) => item.getAttribute('data-type') ?? ''));
+  return page.locator('#server-events li[data-type]').evaluateAll<string[], undefined, ListItem>((items) => items.map((item) => item.getAttribute('data-type') ?? ''));
 }
 
 async function loggedEvents(): Promise<string[]> {
-  return page.locator('#log li').evaluateAll((items) => items.map((item) => item.getAttribute('data-type') ?? ''));
+  return page.locator('#log li').evaluateAll<string[], undefined, ListItem>((items) => items.map((item) => item.getAttribute('data-type') ?? ''));
 }
 
 async function play(scenario: string): Promise<void> {

@@ -11,6 +11,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../server/config.js';
 import { AppError } from '../server/errors.js';
+import { errorBody } from '../server/routes/error-answers.js';
 import type { Database } from '../server/store/index.js';
 import { buildPlaygroundScript, PlaygroundUnavailableError } from './bundle.js';
 import { inlineSvg, playgroundPage } from './page.js';
@@ -20,7 +21,7 @@ import { readUserEvents } from './user-events.js';
 export interface PlaygroundOptions {
   config: Config;
   db: Database;
-  /** The embedded simulator's base URL (startServer's `simulatorUrl`). */
+  /** The embedded simulator's base URL (the development root's `simulatorUrl`). */
   simulatorUrl: string;
 }
 
@@ -78,7 +79,7 @@ export const playgroundPlugin: FastifyPluginAsync<PlaygroundOptions> = async (ro
       return reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-store').send(code);
     } catch (error) {
       if (!(error instanceof PlaygroundUnavailableError)) throw error;
-      throw new AppError({ statusCode: 503, error: 'PLAYGROUND_UNAVAILABLE', message: error.message });
+      return reply.code(503).send(errorBody(new AppError('PLAYGROUND_UNAVAILABLE', error.message)));
     }
   });
 
@@ -90,6 +91,6 @@ export const playgroundPlugin: FastifyPluginAsync<PlaygroundOptions> = async (ro
   forwardToSimulator(app, simulatorUrl);
 };
 
-// startServer registers it with `app.register(import('../playground/plugin.js'), …)`, so that
-// the playground's code is loaded only in simulator mode.
+// The development root (dev/start.ts) registers it with `app.register(import(…))`, so that the
+// playground's code is loaded only in simulator mode.
 export default playgroundPlugin;

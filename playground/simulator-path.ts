@@ -4,7 +4,8 @@
 // are reachable this way (its WeChat server API is the server's business, not the phone's).
 
 import type { FastifyInstance } from 'fastify';
-import { AppError, NotFoundError } from '../server/errors.js';
+import { AppError } from '../server/errors.js';
+import { errorBody } from '../server/routes/error-answers.js';
 
 export const SIMULATOR_PATH = '/playground/sim';
 
@@ -20,7 +21,9 @@ export function forwardToSimulator(app: FastifyInstance, simulatorUrl: string): 
     schema: { hide: true },
     handler: async (request, reply) => {
       const path = request.url.slice(SIMULATOR_PATH.length);
-      if (!DEVICE_PATH.test(path)) throw new NotFoundError('The playground forwards only the simulator\'s device paths.');
+      if (!DEVICE_PATH.test(path)) {
+        return reply.code(404).send(errorBody(new AppError('NOT_FOUND', "The playground forwards only the simulator's device paths.")));
+      }
       const hasBody = request.method === 'POST';
       let answer: Response;
       try {
@@ -30,7 +33,7 @@ export function forwardToSimulator(app: FastifyInstance, simulatorUrl: string): 
           signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
         });
       } catch {
-        throw new AppError({ statusCode: 502, error: 'SIMULATOR_UNREACHABLE', message: 'The WeChat simulator did not answer.' });
+        return reply.code(502).send(errorBody(new AppError('SIMULATOR_UNREACHABLE', 'The WeChat simulator did not answer.')));
       }
       const type = answer.headers.get('content-type') ?? 'application/json; charset=utf-8';
       return reply.code(answer.status).type(type).send(await answer.text());

@@ -4,7 +4,7 @@
 // answered 200 is in the log, the projection equals a rebuild, and nothing is half-written.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashLoginCode } from '../server/login/login-codes.js';
+import { hashLoginCode } from '../server/services/login-codes.js';
 import { openThrowawaySchema, type ThrowawaySchema } from './support/databases.js';
 import { isTypedError, login, reportFigure, type Answer, type NoAnswer } from './support/http.js';
 import { auditLog, rebuildAndCompare } from './support/log-audit.js';

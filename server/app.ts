@@ -8,25 +8,31 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js';
 import { createLogger } from './log.js';
-import { createLoginCodes } from './login/login-codes.js';
-import { createLoginService } from './login/login-service.js';
+import type { LoginProvider } from './providers/login-provider.js';
+import { createLoginProviders } from './providers/login-providers.js';
+import { createWeChatLoginProvider, type WeChatGateway } from './providers/wechat/index.js';
 import { accountRoutes } from './routes/account.js';
 import { registerOpenApi } from './routes/docs.js';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './routes/error-answers.js';
 import { healthRoutes } from './routes/health.js';
 import { loginRoutes } from './routes/login.js';
 import { registerRateLimits } from './routes/rate-limits.js';
-import type { RouteServices } from './routes/services.js';
+import { createAccountService } from './services/account-service.js';
+import { createLoginCodes } from './services/login-codes.js';
+import { createLoginService } from './services/login-service.js';
+import { createLoginThrottle } from './services/login-throttle.js';
 import type { Database } from './store/database.js';
 import { createTokenService, createTokenVersionCache } from './tokens/index.js';
-import { Users } from './users/index.js';
-import type { WeChatGateway } from './wechat/index.js';
+import { createUserEventStore, Users } from './users/index.js';
 
 export interface AppDeps {
   /** Migrated; not closed by the app. */
   db: Database;
+  /** WeChat, for the configured apps (config.wechat.apps). */
   gateway: WeChatGateway;
+  /** More login providers, for apps of other platforms (their app ids must not repeat WeChat's). */
+  loginProviders?: readonly LoginProvider[];
   /** Milliseconds since the epoch, for tokens, events and the revocation cache (tests move it). */
   clock?: () => number;
   /** A pino logger (createLogger); by default one at config.logLevel writing to stdout. */
@@ -66,9 +72,12 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     clientErrorHandler,
   });
 
-  const appIds = config.wechat.apps.map((app) => app.appId);
-  const users = new Users(deps.db);
-  const tokens = createTokenService({ keys: config.jwt.keys, ttlSeconds: config.jwt.ttlSeconds, audience: appIds, clock });
+  const providers = createLoginProviders([
+    createWeChatLoginProvider(deps.gateway, config.wechat.apps.map((entry) => entry.appId)),
+    ...(deps.loginProviders ?? []),
+  ]);
+  const users = new Users(createUserEventStore(deps.db));
+  const tokens = createTokenService({ keys: config.jwt.keys, ttlSeconds: config.jwt.ttlSeconds, audience: providers.appIds, clock });
   const versions = createTokenVersionCache({
     ttlMs: config.revocationTtlMs,
     clock,
@@ -78,24 +87,19 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   });
   const ownRedis = deps.redis === undefined && config.redisUrl !== undefined ? connectRateLimitRedis(config.redisUrl) : undefined;
   ownRedis?.on('error', () => undefined); // reported by the limiter (skipOnError) and the version cache
-  const services: RouteServices = {
-    db: deps.db,
+  const redis = deps.redis ?? ownRedis;
+  const perOpenid = config.rateLimit.loginPerOpenidPerMinute;
+  const login = createLoginService({
     users,
-    gateway: deps.gateway,
+    providers,
     tokens,
-    versions,
-    appIds,
+    codes: createLoginCodes(deps.db, clock),
+    throttle: perOpenid > 0 ? createLoginThrottle({ perMinute: perOpenid, clock, ...(redis === undefined ? {} : { redis }) }) : undefined,
     clock,
-    login: createLoginService({
-      users,
-      gateway: deps.gateway,
-      tokens,
-      codes: createLoginCodes(deps.db, clock),
-      clock,
-      logger: app.log,
-      pendingWaitMs: config.wechat.timeoutMs + PENDING_CODE_MARGIN_MS,
-    }),
-  };
+    logger: app.log,
+    pendingWaitMs: config.wechat.timeoutMs + PENDING_CODE_MARGIN_MS,
+  });
+  const account = createAccountService({ users, providers, versions, clock });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -113,14 +117,10 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
 
   app.register(async (root) => {
     await registerOpenApi(root, '1.0.0');
-    await registerRateLimits(root, deps.redis ?? ownRedis);
+    await registerRateLimits(root, redis);
     await root.register(healthRoutes, { db: deps.db });
-    await root.register(loginRoutes, {
-      services,
-      loginPerMinute: config.rateLimit.loginPerMinute,
-      loginPerOpenidPerMinute: config.rateLimit.loginPerOpenidPerMinute,
-    });
-    await root.register(accountRoutes, { services });
+    await root.register(loginRoutes, { login, appIds: providers.appIds, loginPerMinute: config.rateLimit.loginPerMinute });
+    await root.register(accountRoutes, { account, tokens, versions });
   });
 
   // Revocations announced by other processes are missed until the subscription is live, and

@@ -1,5 +1,6 @@
-// `npx miniauth <command>`: the entry point. bin/miniauth.js runs the compiled copy of this
-// file, or this file through tsx; `npm start` runs `tsx server/cli.ts serve`.
+// The production command line: `node dist/server/cli.js <command>` runs the server, migrations,
+// rebuilds and audit trails with nothing of the simulator or the playground loaded. The
+// development entry (dev/cli.ts, what `npx miniauth` and `npm start` run) adds those.
 
 import { processIo } from './cli/command.js';
 import { runCli } from './cli/main.js';

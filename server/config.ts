@@ -324,3 +324,15 @@ export function describeConfig(config: Config): Record<string, unknown> {
     trustProxy: config.trustProxy,
   };
 }
+
+/** The DATABASE_URL form openDatabase reads, for any kind of database configured. */
+export function databaseUrlOf(database: DatabaseConfig): string {
+  switch (database.kind) {
+    case 'pglite':
+      return database.dataDir;
+    case 'memory':
+      return 'memory';
+    case 'postgres':
+      return database.url;
+  }
+}

@@ -1,44 +1,56 @@
 /**
  * miniauth/server: the login service for WeChat mini programs.
  *
- *   const config = loadConfig();
- *   const db = await openDatabase(url); await migrate(db);
- *   const gateway = createWeChatGateway({ apiBase: config.wechat.apiBase, apps: config.wechat.apps, logger });
- *   const app = buildApp(config, { db, gateway });
- *   await app.listen({ port: config.port, host: config.host });
+ *   const config = loadConfig();                       // from the environment
+ *   const running = await startServer(config);         // database, WeChat, app, background jobs
+ *   …
+ *   await running.close();
+ *
+ * Or compose it yourself: open and migrate a database, create the WeChat gateway, and
+ * `buildApp(config, { db, gateway })` gives the fastify app (not listening).
  */
 export { buildApp, BODY_LIMIT } from './app.js';
 export type { AppDeps } from './app.js';
-export { loadConfig, describeConfig, ConfigError, SIMULATOR_APP } from './config.js';
+export { startServer, followLoginFailures } from './start.js';
+export type { RunningServer, StartOptions } from './start.js';
+export { loadConfig, describeConfig, databaseUrlOf, ConfigError, SIMULATOR_APP } from './config.js';
 export type { Config, DatabaseConfig, JwtKeyConfig, WeChatAppConfig, LogLevel, NodeEnv } from './config.js';
 export { createLogger, loggerOptions } from './log.js';
-export { decryptOpenData, verifyRawDataSignature, SESSION_KEY_INVALID, IV_INVALID, DECRYPT_FAILED } from './crypto/index.js';
-export type { OpenData, OpenDataWatermark, DecryptOpenDataInput, RawDataSignatureInput } from './crypto/index.js';
-export { openDatabase, migrate, ConcurrencyError, DatabaseLockedError, PgliteInProductionError } from './store/index.js';
+export { AppError, isAppError, ValidationError, RateLimitedError } from './errors.js';
+export type { AppErrorDetails } from './errors.js';
+export { openDatabase, migrate, ConcurrencyError, DatabaseLockedError, DatabaseUnavailableError, PgliteInProductionError } from './store/index.js';
 export type { Database, OpenDatabaseOptions } from './store/index.js';
-export { createWeChatGateway, createMemoryAccessTokenCache } from './wechat/index.js';
-export type { WeChatGateway, WeChatGatewayOptions, WeChatApp, WeChatSession, PhoneNumber, AccessTokenCache, WeChatLogger } from './wechat/index.js';
-export { createTokenService, createTokenVersionCache, tokenFromHeaders } from './tokens/index.js';
-export type { TokenClaims, TokenService, IssuedToken, TokenVersionCache } from './tokens/index.js';
-export { createAuthHook, requireSignedIn } from './auth/auth-hook.js';
-export type { AuthenticatedUser } from './auth/auth-hook.js';
+export type { LoginProvider, ProviderIdentity, ProviderProfile, UserInfoPayload } from './providers/login-provider.js';
+export { AppUnknownError } from './providers/login-provider.js';
 export {
-  AppError,
-  BadRequestError,
-  ValidationError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-  NotFoundError,
-  RateLimitedError,
-  TokenError,
+  createWeChatGateway,
+  createMemoryAccessTokenCache,
+  createWeChatLoginProvider,
+  decryptOpenData,
+  verifyRawDataSignature,
+  SESSION_KEY_INVALID,
+  IV_INVALID,
+  DECRYPT_FAILED,
   WeChatError,
   OpenDataError,
-  ServiceUnavailableError,
-  InternalError,
-  isAppError,
-  toAppError,
-  errorHandler,
-  notFoundHandler,
-} from './errors.js';
-export type { ErrorBody, FailureCode, TokenErrorKind } from './errors.js';
+} from './providers/wechat/index.js';
+export type {
+  WeChatGateway,
+  WeChatGatewayOptions,
+  WeChatApp,
+  WeChatSession,
+  PhoneNumber,
+  AccessTokenCache,
+  WeChatLogger,
+  OpenData,
+  OpenDataWatermark,
+  DecryptOpenDataInput,
+  RawDataSignatureInput,
+} from './providers/wechat/index.js';
+export { createTokenService, createTokenVersionCache, tokenFromHeaders, TokenError } from './tokens/index.js';
+export type { TokenClaims, TokenService, IssuedToken, TokenVersionCache } from './tokens/index.js';
+export { createAuthHook, requireSignedIn } from './routes/auth-hook.js';
+export type { AuthenticatedUser } from './routes/auth-hook.js';
+export { errorHandler, notFoundHandler, errorBody, statusOf, toAppError } from './routes/error-answers.js';
+export type { ErrorBody, FailureCode, KnownCode } from './routes/error-answers.js';
 export type { UserView } from './routes/schemas.js';

@@ -1,148 +1,55 @@
+/// <reference types="miniprogram-api-typings" preserve="true" />
+
 /**
- * The subset of WeChat's mini program API (`wx.*`) that miniauth uses, with WeChat's names
- * and shapes. The client SDK's `wx` adapters are typed against `WxApi`; the simulator's
- * runtime implements it, and on a phone the real `wx` object satisfies it.
+ * The part of WeChat's mini program API (`wx.*`) that the simulator's runtime implements,
+ * typed with WeChat's own typings (miniprogram-api-typings): the runtime's `wx` is checked
+ * against the signatures the real `wx` has, promise style included (since base library
+ * 2.10.2 an async call without success/fail/complete returns a promise).
  *
- * Callback style only: every base library supports it (promise style arrived in 2.10.2).
- * Callbacks run asynchronously, after the call returns, as on the device.
+ * Where the simulator answers less than a phone, the type says so: a request task can only
+ * abort; failures carry `errMsg` and, where WeChat gives one, `errno`.
  */
 
-export interface GeneralCallbackResult {
-  /** `"<api>:ok"` on success, `"<api>:fail <reason>"` on failure. */
-  errMsg: string;
-}
+type Wx = WechatMiniprogram.Wx;
+
+export type GeneralCallbackResult = WechatMiniprogram.GeneralCallbackResult;
 
 /** A failure: WeChat's `errMsg`, and the unified `errno` where WeChat gives one. */
 export interface WxFailResult extends GeneralCallbackResult {
   errno?: number;
 }
 
+/** An async call's callbacks, as every option object of WeChat's has them. */
 export interface Callbacks<TSuccess, TFail = WxFailResult> {
   success?: (result: TSuccess) => void;
   fail?: (error: TFail) => void;
   complete?: (result: TSuccess | TFail) => void;
 }
 
-// ---- login and session --------------------------------------------------------------------
+// ---- login, session, profile -----------------------------------------------------------------
 
-export interface LoginSuccessResult extends GeneralCallbackResult {
-  code: string;
-}
+export type LoginOption = WechatMiniprogram.LoginOption;
+export type LoginSuccessResult = WechatMiniprogram.LoginSuccessCallbackResult;
+export type CheckSessionOption = WechatMiniprogram.CheckSessionOption;
+export type UserInfo = WechatMiniprogram.UserInfo;
+/**
+ * The legacy payload: `rawData` and `signature = sha1(rawData + session_key)`, AES-encrypted data.
+ * `cloudID` comes only to apps with WeChat's cloud development, which the simulator is not.
+ */
+export type UserInfoResult = Omit<WechatMiniprogram.GetUserProfileSuccessCallbackResult, 'cloudID'> & { cloudID?: string };
+export type GetUserProfileOption = WechatMiniprogram.GetUserProfileOption;
+export type GetUserInfoOption = WechatMiniprogram.GetUserInfoOption;
 
-export interface LoginOption extends Callbacks<LoginSuccessResult> {
-  timeout?: number;
-}
-
-export type CheckSessionOption = Callbacks<GeneralCallbackResult>;
-
-// ---- network --------------------------------------------------------------------------------
-
-export type RequestMethod = 'OPTIONS' | 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'TRACE' | 'CONNECT';
-
-/** Header names as the server sent them; values joined as one string. */
-export type ResponseHeader = Record<string, string>;
-
-export interface RequestSuccessResult<T = unknown> extends GeneralCallbackResult {
-  /** The parsed JSON when `dataType` is `json` and the body parses; the raw text otherwise. */
-  data: T;
-  statusCode: number;
-  header: ResponseHeader;
-  cookies: string[];
-}
-
-export interface RequestFailResult extends GeneralCallbackResult {
-  errno: number;
-}
-
-export interface RequestOption<T = unknown> extends Callbacks<RequestSuccessResult<T>, RequestFailResult> {
-  url: string;
-  /** GET: turned into the query string. POST/PUT with a JSON content-type: sent as JSON. */
-  data?: string | object | ArrayBuffer;
-  header?: Record<string, string>;
-  method?: RequestMethod;
-  /** Milliseconds; WeChat's default is 60000. */
-  timeout?: number;
-  dataType?: 'json' | 'other';
-  responseType?: 'text' | 'arraybuffer';
-}
-
-export interface RequestTask {
-  abort(): void;
-}
-
-// ---- storage --------------------------------------------------------------------------------
-
-export interface GetStorageSuccessResult<T = unknown> extends GeneralCallbackResult {
-  data: T;
-}
-
-export interface GetStorageOption<T = unknown> extends Callbacks<GetStorageSuccessResult<T>> {
-  key: string;
-}
-
-export interface SetStorageOption extends Callbacks<GeneralCallbackResult> {
-  key: string;
-  data: unknown;
-}
-
-export interface RemoveStorageOption extends Callbacks<GeneralCallbackResult> {
-  key: string;
-}
-
-export type ClearStorageOption = Callbacks<GeneralCallbackResult>;
-
-export interface StorageInfo {
-  keys: string[];
-  /** KB used. */
-  currentSize: number;
-  /** KB allowed (10 MB). */
-  limitSize: number;
-}
-
-// ---- user info, avatar, phone ------------------------------------------------------------
-
-export interface UserInfo {
-  nickName: string;
-  avatarUrl: string;
-  /** 0 unknown, 1 male, 2 female. */
-  gender: 0 | 1 | 2;
-  language: string;
-  city: string;
-  province: string;
-  country: string;
-  /** Set since 2022-10 when WeChat answers with the anonymous grey profile. */
-  is_demote?: boolean;
-}
-
-/** The legacy payload: `rawData` and `signature = sha1(rawData + session_key)`, AES-encrypted data. */
-export interface UserInfoResult extends GeneralCallbackResult {
-  userInfo: UserInfo;
-  rawData: string;
-  signature: string;
-  encryptedData: string;
-  iv: string;
-}
-
-export interface GetUserProfileOption extends Callbacks<UserInfoResult> {
-  /** Why the profile is wanted, shown in the dialog; required, at most 30 characters. */
-  desc: string;
-  lang?: 'en' | 'zh_CN' | 'zh_TW';
-}
-
-export interface GetUserInfoOption extends Callbacks<UserInfoResult> {
-  withCredentials?: boolean;
-  lang?: 'en' | 'zh_CN' | 'zh_TW';
-}
-
-/** `<button open-type="chooseAvatar" bindchooseavatar>`: a temporary file to upload. */
+/** `<button open-type="chooseAvatar" bindchooseavatar>`: a temporary file to upload (the typings have no type for it). */
 export interface ChooseAvatarEvent {
   type: 'chooseavatar';
   detail: { avatarUrl: string };
 }
 
 /**
- * `<button open-type="getPhoneNumber" bindgetphonenumber>`: `errMsg: 'getPhoneNumber:ok'`
+ * `<button open-type="getPhoneNumber" bindgetphonenumber>`'s detail: `errMsg: 'getPhoneNumber:ok'`
  * with a `code` for `getuserphonenumber`, or a `fail` errMsg (user deny, quota spent: errno 1400001).
+ * WeChat's `ButtonGetPhoneNumber` types only the success.
  */
 export interface GetPhoneNumberDetail {
   errMsg: string;
@@ -155,53 +62,33 @@ export interface GetPhoneNumberEvent {
   detail: GetPhoneNumberDetail;
 }
 
-// ---- interaction ------------------------------------------------------------------------
+// ---- network ----------------------------------------------------------------------------------
 
-export interface ShowToastOption extends Callbacks<GeneralCallbackResult> {
-  title: string;
-  icon?: 'success' | 'error' | 'loading' | 'none';
-  image?: string;
-  /** Milliseconds; default 1500. */
-  duration?: number;
-  mask?: boolean;
-}
+export type RequestMethod = NonNullable<WechatMiniprogram.RequestOption['method']>;
+export type RequestData = string | WechatMiniprogram.IAnyObject | ArrayBuffer;
+export type RequestOption<T extends RequestData = RequestData> = WechatMiniprogram.RequestOption<T>;
+/** What the simulator reports of an answer (no profiling, no HttpDNS exception). */
+export type RequestSuccessResult<T extends RequestData = RequestData> = Pick<
+  WechatMiniprogram.RequestSuccessCallbackResult<T>,
+  'data' | 'statusCode' | 'header' | 'cookies' | 'errMsg'
+>;
+export type RequestFailResult = Pick<WechatMiniprogram.RequestFailCallbackErr, 'errMsg' | 'errno'>;
+export type RequestTask = Pick<WechatMiniprogram.RequestTask, 'abort'>;
 
-export interface ShowLoadingOption extends Callbacks<GeneralCallbackResult> {
-  title: string;
-  mask?: boolean;
-}
+// ---- storage, interaction, navigation ----------------------------------------------------------
 
-export type HideOption = Callbacks<GeneralCallbackResult>;
+export type StorageInfo = WechatMiniprogram.GetStorageInfoSyncOption;
+export type GetStorageOption<T = unknown> = WechatMiniprogram.GetStorageOption<T>;
+export type SetStorageOption<T = unknown> = WechatMiniprogram.SetStorageOption<T>;
+export type RemoveStorageOption = WechatMiniprogram.RemoveStorageOption;
+export type ClearStorageOption = WechatMiniprogram.ClearStorageOption;
+export type ShowToastOption = WechatMiniprogram.ShowToastOption;
+export type ShowLoadingOption = WechatMiniprogram.ShowLoadingOption;
+export type ShowModalOption = WechatMiniprogram.ShowModalOption;
+export type NavigateOption = WechatMiniprogram.NavigateToOption;
+export type NavigateBackOption = WechatMiniprogram.NavigateBackOption;
 
-export interface ShowModalSuccessResult extends GeneralCallbackResult {
-  confirm: boolean;
-  cancel: boolean;
-  content?: string;
-}
-
-export interface ShowModalOption extends Callbacks<ShowModalSuccessResult> {
-  title?: string;
-  content?: string;
-  showCancel?: boolean;
-  cancelText?: string;
-  confirmText?: string;
-  editable?: boolean;
-  placeholderText?: string;
-}
-
-// ---- navigation and app lifecycle -------------------------------------------------------
-
-export interface NavigateOption extends Callbacks<GeneralCallbackResult> {
-  /** `/pages/x/y?a=1`, or relative to the current page. */
-  url: string;
-}
-
-export interface NavigateBackOption extends Callbacks<GeneralCallbackResult> {
-  /** Pages to go back; past the first page it stops at the first. Default 1. */
-  delta?: number;
-}
-
-/** What `getCurrentPages()` lists, bottom of the stack first. */
+/** What `getCurrentPages()` lists, bottom of the stack first: the two fields of a page instance the simulator keeps. */
 export interface WxPage {
   /** Without the leading slash: `pages/share/share`. */
   route: string;
@@ -212,57 +99,49 @@ export interface WxPage {
 /** The global `getCurrentPages` of the mini program runtime (not a `wx` method). */
 export type GetCurrentPages = () => WxPage[];
 
-export interface LaunchOptions {
-  /** Without the leading slash, as WeChat reports it. */
-  path: string;
-  query: Record<string, string>;
-  /** Scene value: 1001 = found in the recent list, 1007 = a shared card in a one-to-one chat, … */
-  scene: number;
-  shareTicket?: string;
-  referrerInfo: { appId?: string; extraData?: Record<string, unknown> };
-}
+export type LaunchOptions = WechatMiniprogram.LaunchOptionsApp;
+export type AccountInfo = WechatMiniprogram.AccountInfo;
 
-export interface AccountInfo {
-  miniProgram: { appId: string; envVersion: 'develop' | 'trial' | 'release'; version: string };
-}
+// ---- the object -------------------------------------------------------------------------------
 
-// ---- the object -----------------------------------------------------------------------------
+/** The storage calls: synchronous and callback or promise style. */
+export type StorageCall =
+  | 'getStorageSync'
+  | 'setStorageSync'
+  | 'removeStorageSync'
+  | 'clearStorageSync'
+  | 'getStorageInfoSync'
+  | 'getStorage'
+  | 'setStorage'
+  | 'removeStorage'
+  | 'clearStorage';
 
-export interface WxApi {
-  login(option?: LoginOption): void;
-  checkSession(option?: CheckSessionOption): void;
-
-  request<T = unknown>(option: RequestOption<T>): RequestTask;
-
-  getStorageSync<T = unknown>(key: string): T | '';
-  setStorageSync(key: string, data: unknown): void;
-  removeStorageSync(key: string): void;
-  clearStorageSync(): void;
-  getStorageInfoSync(): StorageInfo;
-  getStorage<T = unknown>(option: GetStorageOption<T>): void;
-  setStorage(option: SetStorageOption): void;
-  removeStorage(option: RemoveStorageOption): void;
-  clearStorage(option?: ClearStorageOption): void;
-
-  getUserProfile(option: GetUserProfileOption): void;
-  getUserInfo(option: GetUserInfoOption): void;
-
-  showToast(option: ShowToastOption): void;
-  hideToast(option?: HideOption): void;
-  showLoading(option: ShowLoadingOption): void;
-  hideLoading(option?: HideOption): void;
-  showModal(option: ShowModalOption): void;
-
-  navigateTo(option: NavigateOption): void;
-  redirectTo(option: NavigateOption): void;
-  reLaunch(option: NavigateOption): void;
-  navigateBack(option?: NavigateBackOption): void;
-
-  getLaunchOptionsSync(): LaunchOptions;
-  getEnterOptionsSync(): LaunchOptions;
-  onAppShow(listener: (options: LaunchOptions) => void): void;
-  offAppShow(listener?: (options: LaunchOptions) => void): void;
-  onAppHide(listener: () => void): void;
-  offAppHide(listener?: () => void): void;
-  getAccountInfoSync(): AccountInfo;
-}
+export type WxApi = Pick<
+  Wx,
+  | 'login'
+  | 'checkSession'
+  | StorageCall
+  | 'getUserProfile'
+  | 'getUserInfo'
+  | 'showToast'
+  | 'hideToast'
+  | 'showLoading'
+  | 'hideLoading'
+  | 'showModal'
+  | 'navigateTo'
+  | 'redirectTo'
+  | 'reLaunch'
+  | 'navigateBack'
+  | 'getLaunchOptionsSync'
+  | 'getEnterOptionsSync'
+  | 'onAppShow'
+  | 'offAppShow'
+  | 'onAppHide'
+  | 'offAppHide'
+  | 'getAccountInfoSync'
+  | 'getAppBaseInfo'
+  | 'getWindowInfo'
+  | 'getDeviceInfo'
+> & {
+  request<T extends RequestData = RequestData>(option: RequestOption<T>): RequestTask;
+};

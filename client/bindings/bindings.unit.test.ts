@@ -3,7 +3,6 @@ import { createMiniAuth } from '../index.js';
 import type { AuthView } from '../index.js';
 import { flush, memoryPlatform } from '../testing/memory-platform.js';
 import { authBehavior } from './behavior.js';
-import { authVuePlugin } from './vue-plugin.js';
 
 function world() {
   const fake = memoryPlatform({ profile: { nickname: null, avatarUrl: null } });
@@ -56,30 +55,5 @@ describe('native Behavior', () => {
     auth.start({ path: 'pages/index/index' });
     await flush();
     expect(page.data.auth.state).toBe('idle');
-  });
-});
-
-describe('Vue plugin', () => {
-  it('puts $auth with reactive state on a Vue 3 app and a Vue 2 constructor', async () => {
-    const { auth } = world();
-    const made: object[] = [];
-    const reactive = <T extends object>(value: T): T => {
-      made.push(value);
-      return value;
-    };
-    const vue3 = { config: { globalProperties: {} as Record<string, unknown> } };
-    const vue2 = { prototype: {} as Record<string, unknown> };
-    authVuePlugin(auth, { reactive }).install(vue3);
-    authVuePlugin(auth, { reactive }).install(vue2);
-    const $auth = vue3.config.globalProperties['$auth'] as { state: AuthView; consent: typeof auth.consent };
-    expect(vue2.prototype['$auth']).toBeDefined();
-    expect(made).toHaveLength(2);
-
-    auth.start({ path: 'pages/index/index' });
-    await flush();
-    expect($auth.state.needsConsent).toBe(true);
-    $auth.consent({ nickname: 'Bob', avatarUrl: 'x' });
-    await flush();
-    expect($auth.state).toMatchObject({ signedIn: true, needsConsent: false, user: { nickname: 'Bob' } });
   });
 });

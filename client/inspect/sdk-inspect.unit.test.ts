@@ -1,14 +1,14 @@
-// The SDK's `inspect` option masks on its own: whatever inspector a developer passes (a plain
-// function or an observer such as the Stately inspector's), it never sees a token or a code.
+// The SDK's `inspect` option takes a masked inspector only: whatever inspector a developer
+// wraps (a plain function or an observer such as the Stately inspector's), it never sees a token
+// or a code, and an unwrapped one is refused before anything runs.
 
 import { describe, expect, it } from 'vitest';
-import type { InspectionEvent, Observer } from 'xstate';
-import { createMiniAuth } from '../index.js';
+import type { InspectionEvent } from 'xstate';
+import { createMiniAuth, maskingInspector } from '../index.js';
+import type { MaskedInspector } from './masked.js';
 import { flush, memoryPlatform } from '../testing/memory-platform.js';
 
-type Inspect = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-
-async function signInWatchedBy(inspect: Inspect) {
+async function signInWatchedBy(inspect: MaskedInspector) {
   const fake = memoryPlatform();
   const auth = createMiniAuth({ baseURL: 'https://api.test', platform: fake.platform, inspect });
   auth.start({ path: 'pages/index/index' });
@@ -23,9 +23,9 @@ function eventNamed(events: InspectionEvent[], type: string): Record<string, unk
 }
 
 describe('createMiniAuth({ inspect })', () => {
-  it('hands an unwrapped inspect function masked codes, tokens and snapshots', async () => {
+  it('hands a wrapped inspect function masked codes, tokens and snapshots', async () => {
     const events: InspectionEvent[] = [];
-    const { auth, fake } = await signInWatchedBy((event) => events.push(event));
+    const { auth, fake } = await signInWatchedBy(maskingInspector((event) => events.push(event)));
 
     expect(auth.getToken()).toBe('t1'); // the SDK itself keeps the real token
     expect(eventNamed(events, 'xstate.done.actor.wxLogin')).toMatchObject({ output: { code: '[masked code #1]' } });
@@ -41,11 +41,18 @@ describe('createMiniAuth({ inspect })', () => {
 
   it('masks for an observer too, as the Stately inspector passes one', async () => {
     const events: InspectionEvent[] = [];
-    const { auth } = await signInWatchedBy({ next: (event) => events.push(event) });
+    const { auth } = await signInWatchedBy(maskingInspector({ next: (event) => events.push(event) }));
     const snapshots = events.filter((e) => e.type === '@xstate.snapshot');
     expect(snapshots.length).toBeGreaterThan(0);
     expect(JSON.stringify(snapshots.map((e) => e.snapshot))).toContain('[masked token #1]');
     expect(JSON.stringify(snapshots.map((e) => e.snapshot))).not.toContain('"t1"');
     auth.stop();
+  });
+
+  it('refuses an inspector that is not wrapped, before it could see anything', () => {
+    const events: InspectionEvent[] = [];
+    const raw = ((event: InspectionEvent) => events.push(event)) as unknown as MaskedInspector;
+    expect(() => createMiniAuth({ baseURL: 'https://api.test', platform: memoryPlatform().platform, inspect: raw })).toThrow(/maskingInspector/);
+    expect(events).toEqual([]);
   });
 });

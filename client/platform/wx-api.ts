@@ -1,51 +1,49 @@
-// The subset of WeChat's `wx` object the SDK uses, typed structurally with WeChat's own names
-// and callback shapes, so that the real `wx` and the simulator's runtime both fit.
+// The calls of WeChat's `wx` that the SDK's wx adapters make, typed structurally with WeChat's
+// names and callback shapes, so that an app compiles without WeChat's typings. The real `wx`
+// (as miniprogram-api-typings types it) fits, and so does the simulator's runtime: checked in
+// platform-typings.unit.test.ts. Members are function-typed properties, so that the check
+// compares what the adapters pass against what WeChat accepts, parameter by parameter.
 
 import type { WxFailure } from '../errors.js';
 import type { HttpMethod } from '../ports.js';
+import type { RequestSuccess } from './http-answer.js';
 
 export interface WxCallbacks<TSuccess> {
-  success?(result: TSuccess): void;
-  fail?(failure: WxFailure): void;
-  complete?(): void;
-}
-
-export interface WxRequestSuccess {
-  statusCode: number;
-  data: unknown;
-  header?: Record<string, string>;
+  success?: (result: TSuccess) => void;
+  fail?: (failure: WxFailure) => void;
+  complete?: () => void;
 }
 
 export interface WxLoginApi {
-  login(options: { timeout?: number } & WxCallbacks<{ code: string }>): void;
+  login: (options: { timeout?: number } & WxCallbacks<{ code: string }>) => unknown;
 }
 
 export interface WxRequestApi {
-  request(options: {
+  request: (options: {
     url: string;
     method?: HttpMethod;
-    data?: string | object;
+    data?: string | Record<string, unknown>;
     header?: Record<string, string>;
     timeout?: number;
     dataType?: 'json' | 'other';
-  } & WxCallbacks<WxRequestSuccess>): unknown;
+  } & WxCallbacks<RequestSuccess>) => unknown;
 }
 
 export interface WxStorageApi {
-  getStorageSync(key: string): unknown;
-  setStorageSync(key: string, value: unknown): void;
-  removeStorageSync(key: string): void;
+  getStorageSync: (key: string) => unknown;
+  setStorageSync: (key: string, value: string) => void;
+  removeStorageSync: (key: string) => void;
 }
 
 export interface WxNavigatorApi {
-  redirectTo(options: { url: string } & WxCallbacks<unknown>): void;
-  reLaunch(options: { url: string } & WxCallbacks<unknown>): void;
+  redirectTo: (options: { url: string } & WxCallbacks<unknown>) => unknown;
+  reLaunch: (options: { url: string } & WxCallbacks<unknown>) => unknown;
 }
 
 export interface WxFeedbackApi {
-  showToast(options: { title: string; icon?: 'success' | 'error' | 'loading' | 'none'; duration?: number }): void;
-  showLoading(options: { title: string; mask?: boolean }): void;
-  hideLoading(options?: unknown): void;
+  showToast: (options: { title: string; icon?: 'success' | 'error' | 'loading' | 'none'; duration?: number } & WxCallbacks<unknown>) => unknown;
+  showLoading: (options: { title: string; mask?: boolean } & WxCallbacks<unknown>) => unknown;
+  hideLoading: (options?: WxCallbacks<unknown>) => unknown;
 }
 
 export type WxApi = WxLoginApi & WxRequestApi & WxStorageApi & WxNavigatorApi & WxFeedbackApi;

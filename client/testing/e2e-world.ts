@@ -2,6 +2,7 @@
 // server over real sockets on port 0, a throwaway PostgreSQL schema, and phones running the
 // SDK in the simulator's `wx` runtime. Nothing of ours is replaced.
 
+import { afterAll, beforeAll } from 'vitest';
 import { SIMULATOR_APP } from '../../server/config.js';
 import { createDeviceClient, WxStorage } from '../../simulator/index.js';
 import type { DeviceClient, Simulator, WxRuntime } from '../../simulator/index.js';
@@ -41,6 +42,8 @@ export interface World {
   device: DeviceClient;
   db: TestDatabase;
   phone(options?: PhoneOptions): Phone;
+  /** A phone with nothing of miniauth on it yet: a framework's app brings the SDK itself. */
+  runtime(options?: Pick<PhoneOptions, 'storage' | 'openid'>): WxRuntime;
   /** Event types in the log, oldest first. */
   events(): Promise<string[]>;
   close(): Promise<void>;
@@ -50,6 +53,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const server = await startServerUnderTest(options.serverClock ? { clock: options.serverClock } : {});
   const { apiUrl, simulatorUrl, simulator, db } = server;
   const phones: Phone[] = [];
+  const newRuntime = ({ storage = new WxStorage(), openid }: Pick<PhoneOptions, 'storage' | 'openid'> = {}) =>
+    createWxRuntime({ simulatorUrl, appId: SIMULATOR_APP.appId, storage, pages: PAGES, ...(openid ? { openid } : {}) });
 
   return {
     apiUrl,
@@ -57,11 +62,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     simulator,
     device: createDeviceClient(simulatorUrl),
     db,
+    runtime: newRuntime,
     phone(options: PhoneOptions = {}) {
       const { storage = new WxStorage(), openid, clock, ...sdkOptions } = options;
-      const runtime = createWxRuntime({
-        simulatorUrl, appId: SIMULATOR_APP.appId, storage, pages: PAGES, ...(openid ? { openid } : {}),
-      });
+      const runtime = newRuntime({ storage, ...(openid ? { openid } : {}) });
       const platform = { ...wxPlatform(runtime.wx), ...(clock ? { clock } : {}) };
       const auth = createMiniAuth({ baseURL: apiUrl, platform, ...sdkOptions });
       const phone = { auth, runtime, storage };
@@ -76,6 +80,19 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       for (const phone of phones) phone.auth.stop();
       await server.close();
     },
+  };
+}
+
+/** One world for a test file: started before its first test, closed after its last. */
+export function worldForThisFile(options: WorldOptions = {}): () => World {
+  let world: World | undefined;
+  beforeAll(async () => {
+    world = await startWorld(options);
+  });
+  afterAll(() => world?.close());
+  return () => {
+    if (!world) throw new Error('the world starts in beforeAll');
+    return world;
   };
 }
 

@@ -2,7 +2,7 @@
 // writes it in a separate process, so a passing comparison also shows the page is deterministic.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { stableErrorStrings } from './error-strings.js';
+import { errorAnswers } from '../../server/routes/error-answers.js';
 import { API_DOC_PATH } from './generate.js';
 import { renderMarkdown } from './markdown.js';
 import { loadOpenApiDocument } from './openapi-document.js';
@@ -12,7 +12,7 @@ let page: string;
 // PGlite's start-up dominates; on a busy two-core machine it takes seconds.
 beforeAll(async () => {
   document = await loadOpenApiDocument();
-  page = renderMarkdown({ document, errors: stableErrorStrings() });
+  page = renderMarkdown({ document, errors: errorAnswers() });
 }, 120_000);
 
 /** The lines of one route's section, from its heading to the next. */

@@ -3,12 +3,12 @@
 // until the committed page matches again.
 
 import { fileURLToPath } from 'node:url';
-import { stableErrorStrings } from './error-strings.js';
+import { errorAnswers } from '../../server/routes/error-answers.js';
 import { renderMarkdown } from './markdown.js';
 import { loadOpenApiDocument } from './openapi-document.js';
 
 export const API_DOC_PATH = fileURLToPath(new URL('../api.md', import.meta.url));
 
 export async function renderApiDoc(): Promise<string> {
-  return renderMarkdown({ document: await loadOpenApiDocument(), errors: stableErrorStrings() });
+  return renderMarkdown({ document: await loadOpenApiDocument(), errors: errorAnswers() });
 }

@@ -98,8 +98,8 @@ function operationSection(method: string, path: string, operation: Schema, schem
 
 export interface ApiDocInput {
   document: Schema;
-  /** Stable `error` strings and the server files that raise them. */
-  errors: ReadonlyArray<{ error: string; files: readonly string[] }>;
+  /** Stable `error` strings with their HTTP status, from the server's one table of them. */
+  errors: ReadonlyArray<{ error: string; status: number; loginGone: boolean }>;
 }
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -150,11 +150,11 @@ export function renderMarkdown({ document, errors }: ApiDocInput): string {
     '',
     'Every failure, on every route, answers with the [MiniAuthError](#miniautherror) body: `code` is -1 when the login is gone (the client logs in again), 0 for any other failure; `error` is one of the stable strings below; `message` is for people. `retryable` and `retryAfterSeconds` say whether and when to send the same request again; `errcode` and `rid` carry WeChat\'s error code and trace id; `field` names the request field at fault. A 5xx never carries a stack trace.',
     '',
-    'The stable `error` strings, as the server\'s sources raise them:',
+    'The stable `error` strings, with the status each is answered with (server/routes/error-answers.ts):',
     '',
-    '| error | Raised in |',
-    '| --- | --- |',
-    ...errors.map(({ error, files }) => `| ${code(error)} | ${files.map(code).join(', ')} |`),
+    '| error | status | code |',
+    '| --- | --- | --- |',
+    ...errors.map(({ error, status, loginGone }) => `| ${code(error)} | ${status} | ${loginGone ? '-1 (log in again)' : '0'} |`),
     '',
   );
   return lines.join('\n');

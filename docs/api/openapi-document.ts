@@ -4,9 +4,9 @@
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
-import { openDatabase } from '../../server/store/database.js';
+import { openDatabase } from '../../server/store/open-database.js';
 import { migrate } from '../../server/store/migrate.js';
-import { createWeChatGateway } from '../../server/wechat/index.js';
+import { createWeChatGateway } from '../../server/providers/wechat/index.js';
 
 /** Nothing listens here: building the document calls no WeChat API. */
 const UNUSED_WECHAT = 'http://127.0.0.1:9';

@@ -2,18 +2,20 @@
 // simulator's `wx` runtime, behind the gate and a manual clock, started and relaunched as
 // WeChat would. It records what the SDK's machine did (its inspection events) for each step.
 
+import { maskingInspector } from '../../client/inspect/index.js';
 import type { AnyTransitionDefinition, InspectionEvent } from 'xstate';
 import { createMiniAuth, wxPlatform } from '../../client/index.js';
 import type { MiniAuth } from '../../client/index.js';
 import { createWxRuntime, WxStorage } from '../../simulator/index.js';
-import type { WxApi, WxRuntime } from '../../simulator/index.js';
+import type { WxApi } from '../../client/index.js';
+import type { WxRuntime } from '../../simulator/index.js';
 import type { AppConfig, Page } from '../model/environment.js';
 import { LOGIN_PAGE, RELOGIN_CAP, RETRY } from '../model/environment.js';
 import { machineGoals } from '../model/goals.js';
 import { activeNodeIds, transitionKey } from '../model/machine-step.js';
 import type { StepRecord } from '../model/test-model.js';
 import { nothing } from '../model/test-model.js';
-import type { Gate } from './gate.js';
+import type { Gate, GatedWx } from './gate.js';
 import { gateWx } from './gate.js';
 import type { ManualClock } from './manual-clock.js';
 import { manualClock } from './manual-clock.js';
@@ -21,7 +23,7 @@ import type { SystemWorld } from './world.js';
 
 /** A bug planted at the platform edge, for the proof that the paths bite. */
 export interface Plant {
-  wx?: (wx: WxApi) => WxApi;
+  wx?: (wx: GatedWx) => WxApi;
 }
 
 interface Instance {
@@ -81,9 +83,9 @@ export class AppUnderTest {
       loginPage: this.config.mode === 'loginPage' ? LOGIN_PAGE : null,
       reloginCap: RELOGIN_CAP,
       retry: { ...RETRY },
-      inspect: (event) => {
+      inspect: maskingInspector((event) => {
         if (generation === this.generation) this.inspect(event);
-      },
+      }),
     });
     return { runtime, gate, clock, auth, requests: new Map(), nextRequest: 1 };
   }

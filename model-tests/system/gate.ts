@@ -3,7 +3,8 @@
 // simulator or the server, with a WeChat fault or a dropped network armed just before when the
 // path asks for one. Nothing happens on its own, so each step of a path is one thing.
 
-import type { WxApi, WxRuntime } from '../../simulator/index.js';
+import type { WxApi } from '../../client/index.js';
+import type { WxApi as PhoneWx, WxRuntime } from '../../simulator/index.js';
 import type { FaultSpec } from '../../simulator/index.js';
 
 export interface HeldCall {
@@ -24,9 +25,12 @@ interface Entry extends HeldCall {
   send(offline: boolean): void;
 }
 
+/** What the SDK gets as `wx`: the calls it makes, and the phone's clearStorageSync for planted bugs. */
+export type GatedWx = WxApi & Pick<PhoneWx, 'clearStorageSync'>;
+
 export interface Gate {
   /** What the SDK gets as `wx`. */
-  wx: WxApi;
+  wx: GatedWx;
   held(): readonly HeldCall[];
   release(call: HeldCall, recipe?: Recipe): Promise<void>;
   /** Resolves once no released call is still on its way and the SDK has had time to react. */
@@ -65,7 +69,7 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
     };
   }
 
-  const wx: WxApi = {
+  const wx: GatedWx = {
     ...real,
     login(option = {}) {
       held.push({

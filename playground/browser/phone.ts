@@ -2,7 +2,7 @@
 // reached through this server), the real SDK on top, and a wall clock the page can move.
 
 import type { InspectionEvent } from 'xstate';
-import { createMiniAuth, wxPlatform } from '../../client/index.js';
+import { createMiniAuth, maskingInspector, wxPlatform } from '../../client/index.js';
 import type { Clock, MiniAuth } from '../../client/index.js';
 import { createWxRuntime } from '../../simulator/wx/runtime.js';
 import type { WxRuntime } from '../../simulator/wx/runtime.js';
@@ -66,8 +66,8 @@ export class Phone {
       profile: setup.profileRequired ? 'required' : 'none',
       loginPage: setup.loginPageMode ? LOGIN_PAGE : null,
       retry: PLAYGROUND_RETRY,
-      // A plain function: the SDK masks what any inspector sees.
-      inspect: setup.inspect,
+      // Masked: the page shows the events, and they carry codes and tokens.
+      inspect: maskingInspector(setup.inspect),
     });
   }
 

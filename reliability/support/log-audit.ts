@@ -3,7 +3,7 @@
 // log, no user half-written, and a rebuild from the log that equals the live table.
 
 import type { Database, Queryable } from '../../server/store/database.js';
-import { rebuildUsers } from '../../server/users/index.js';
+import { createUserEventStore, Users } from '../../server/users/index.js';
 
 export interface UserStream {
   userId: string;
@@ -76,7 +76,7 @@ async function usersTable(db: Queryable): Promise<string> {
 /** The users table before and after a rebuild from the log (equal when the projection is sound). */
 export async function rebuildAndCompare(db: Database): Promise<{ live: string; rebuilt: string; users: number }> {
   const live = await usersTable(db);
-  await rebuildUsers(db);
+  await new Users(createUserEventStore(db)).rebuild();
   const rebuilt = await usersTable(db);
   return { live, rebuilt, users: (JSON.parse(live) as unknown[]).length };
 }

@@ -2,8 +2,8 @@
 // to look, and (with the simulator) a walk-through that can be pasted into a shell as it is.
 
 import type { Config } from '../config.js';
-import type { RunningServer } from '../serve.js';
-import { describeDatabase } from './database.js';
+import type { RunningServer } from '../start.js';
+import { describeDatabase } from './configured-database.js';
 
 /** The line that opens the walk-through; the pasteable lines follow until an empty line. */
 export const WALKTHROUGH_HEADING = 'Try it: paste these lines into a shell (bash or zsh)';

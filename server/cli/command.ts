@@ -33,6 +33,8 @@ export function processIo(): CliIo {
 export interface Command {
   name: string;
   usage: string;
+  /** It answers --help itself (its own usage and exit code). */
+  ownsHelp?: boolean;
   /** Resolves with the exit code when the work is done (for `serve`: when it has shut down). */
   run(argv: string[], io: CliIo): Promise<number | undefined>;
 }

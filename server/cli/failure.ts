@@ -6,7 +6,7 @@ import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
 import { DatabaseLockedError } from '../store/index.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError } from './command.js';
-import { NotMigratedError } from './database.js';
+import { NotMigratedError } from './configured-database.js';
 
 interface SystemError extends Error {
   code: string;

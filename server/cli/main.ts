@@ -6,41 +6,40 @@ import { readFileSync } from 'node:fs';
 import { EXIT_OK, EXIT_USAGE, type CliIo, type Command } from './command.js';
 import { describeFailure } from './failure.js';
 
-interface CommandEntry {
+export interface CommandEntry {
   summary: string;
   load(): Promise<Command>;
 }
 
-const COMMANDS: Record<string, CommandEntry> = {
+export type CommandTable = Readonly<Record<string, CommandEntry>>;
+
+/** The commands of the production entry (server/cli.ts); the development entry adds to them. */
+export const COMMANDS: CommandTable = {
   serve: {
-    summary: 'run the login server (the default; what npm start runs)',
-    load: async () => (await import('./serve.js')).serveCommand,
-  },
-  simulator: {
-    summary: 'run the local WeChat simulator on its own',
-    load: async () => (await import('./simulator.js')).simulatorCommand,
+    summary: 'run the login server (the default)',
+    load: async () => (await import('./serve-command.js')).serveCommand,
   },
   migrate: {
     summary: 'apply the database migrations not yet applied',
-    load: async () => (await import('./migrate.js')).migrateCommand,
+    load: async () => (await import('./migrate-command.js')).migrateCommand,
   },
   rebuild: {
     summary: 'rebuild the users table (and failed logins) from the event log',
-    load: async () => (await import('./rebuild.js')).rebuildCommand,
+    load: async () => (await import('./rebuild-command.js')).rebuildCommand,
   },
   events: {
     summary: "print a user's audit trail: events --openid X [--app wx…] [--json]",
-    load: async () => (await import('./events.js')).eventsCommand,
+    load: async () => (await import('./events-command.js')).eventsCommand,
   },
 };
 
-function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+function usage(commands: CommandTable): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
   return [
     'Usage: miniauth [command] [options]',
     '',
     'Commands:',
-    ...Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`),
+    ...Object.entries(commands).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`),
     '',
     'Without a command, miniauth serves. "miniauth <command> --help" describes a command and its settings.',
   ].join('\n');
@@ -60,12 +59,12 @@ function version(): string {
 }
 
 /** Runs one command line; resolves with the exit code (undefined: leave process.exitCode alone). */
-export async function runCli(argv: string[], io: CliIo): Promise<number | undefined> {
+export async function runCli(argv: string[], io: CliIo, commands: CommandTable = COMMANDS): Promise<number | undefined> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
     const asked = rest[0];
-    if (asked !== undefined && COMMANDS[asked]) return runCli([asked, '--help'], io);
-    io.out(usage());
+    if (asked !== undefined && commands[asked]) return runCli([asked, '--help'], io, commands);
+    io.out(usage(commands));
     return EXIT_OK;
   }
   if (first === '--version' || first === '-v') {
@@ -75,16 +74,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | undefi
   // No command, or only options: serve.
   const name = first === undefined || first.startsWith('-') ? 'serve' : first;
   const args = name === first ? rest : argv;
-  const entry = COMMANDS[name];
+  const entry = commands[name];
   if (!entry) {
     io.err(`miniauth: unknown command "${name}"`);
-    io.err(usage());
+    io.err(usage(commands));
     return EXIT_USAGE;
   }
   try {
     const command = await entry.load();
     // Every command answers --help the same way: its usage, exit 0, nothing run.
-    if (name !== 'simulator' && (args.includes('--help') || args.includes('-h'))) {
+    if (!command.ownsHelp && (args.includes('--help') || args.includes('-h'))) {
       io.out(command.usage);
       return EXIT_OK;
     }

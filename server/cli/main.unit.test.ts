@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './main.js';
+import { DEVELOPMENT_COMMANDS } from '../../dev/commands.js';
+import { runCli as runAnyCli, type CommandTable } from './main.js';
 import { memoryIo } from './test-support.js';
+import type { CliIo } from './command.js';
 
 const COMMANDS = ['serve', 'simulator', 'migrate', 'rebuild', 'events'];
+// What `npx miniauth` runs: the production commands and the simulator.
+const runCli = (argv: string[], io: CliIo, table: CommandTable = DEVELOPMENT_COMMANDS) => runAnyCli(argv, io, table);
 
 describe('miniauth --help', () => {
   it('lists every command, and says that serving is the default', async () => {
@@ -12,6 +16,17 @@ describe('miniauth --help', () => {
     const text = io.stdout.join('\n');
     for (const command of COMMANDS) expect(text).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
     expect(text).toContain('Without a command, miniauth serves');
+  });
+
+  it('lists the same commands in the production entry, but for the simulator, which it never loads', async () => {
+    const io = memoryIo();
+    expect(await runAnyCli(['--help'], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    for (const command of COMMANDS.filter((name) => name !== 'simulator')) expect(text).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    expect(text).not.toMatch(/^ {2}simulator /m);
+    const unknown = memoryIo();
+    expect(await runAnyCli(['simulator'], unknown)).toBe(2);
+    expect(unknown.stderr[0]).toContain('unknown command "simulator"');
   });
 
   it.each(COMMANDS)('describes %s with --help, and with help <command>', async (command) => {

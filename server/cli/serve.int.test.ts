@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCK_FILE } from '../store/directoryLock.js';
+import { LOCK_FILE } from '../store/directory-lock.js';
 import { DEMO_OPENID, WALKTHROUGH_HEADING } from './banner.js';
 import { runCli, STACK_LINE, startCli, stopCli, type RunningCli } from './test-support.js';
 

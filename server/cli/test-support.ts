@@ -1,5 +1,6 @@
-// Runs the real `miniauth` CLI (server/cli.ts through tsx's loader) as a child process, the way
-// a person runs it, with a clean environment: only what a test passes reaches the command.
+// Runs the real `miniauth` CLI (dev/cli.ts, what `npx miniauth` runs, through tsx's loader) as
+// a child process, the way a person runs it, with a clean environment: only what a test passes
+// reaches the command.
 // memoryIo() is for the tests that run a command in this process instead.
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -7,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CliIo } from './command.js';
 
-const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dev/cli.ts', import.meta.url));
 // node --import <tsx's loader>: one process (a signal reaches the CLI itself, not a wrapper).
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 

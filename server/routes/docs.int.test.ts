@@ -1,6 +1,6 @@
 // The OpenAPI document and docs page, and the health probes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../store/database.js';
+import { openDatabase } from '../store/open-database.js';
 import { pgTarget, TEST_DATABASE_URL } from '../../test/support/databases.js';
 import { startHarness, type AppHarness } from './test-support.js';
 

@@ -19,7 +19,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          tokenHeader: { type: 'apiKey', in: 'header', name: 'token', description: "Older clients (the seed's) send the token in a `token` header" },
+          tokenHeader: { type: 'apiKey', in: 'header', name: 'token', description: 'Older mini program clients send the token in a `token` header' },
         },
       },
     },

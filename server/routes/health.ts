@@ -2,7 +2,7 @@
 
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ServiceUnavailableError } from '../errors.js';
+import { DatabaseUnavailableError } from '../store/errors.js';
 import type { Database } from '../store/database.js';
 import * as wire from './schemas.js';
 
@@ -31,7 +31,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ db: Database }> = async (app,
   app.get('/readyz', {
     schema: { tags: ['health'], summary: 'Readiness: the database answers', response: { 200: statusAnswer, ...wire.failures } },
   }, async () => {
-    if (!(await databaseAnswers(db))) throw new ServiceUnavailableError();
+    if (!(await databaseAnswers(db))) throw new DatabaseUnavailableError();
     return { code: 1 as const, status: 'ready' };
   });
 };

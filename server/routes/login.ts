@@ -1,23 +1,24 @@
-// POST /wx/login: the seed's request body `{ code, encryptedData, iv, signature }` (rawData
-// optional) in; `{ code: 1, message, token, expiresAt, isNew, user }` out, so the seed's client
-// (`if (data.code) wx.setStorageSync('token', data.token)`) works unchanged.
+// POST /wx/login: the body of the classic mini program login `{ code, encryptedData, iv,
+// signature }` (rawData optional) in; `{ code: 1, message, token, expiresAt, isNew, user }` out,
+// so a client written for it (`if (data.code) wx.setStorageSync('token', data.token)`) works
+// unchanged.
 
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, ValidationError } from '../errors.js';
-import type { LegacyPayload } from '../login/legacy-payload.js';
-import { createOpenidLimiter, perAddressLimit } from './rate-limits.js';
+import { ValidationError } from '../errors.js';
+import { AppUnknownError, type UserInfoPayload } from '../providers/login-provider.js';
+import type { LoginService } from '../services/login-service.js';
+import { perAddressLimit } from './rate-limits.js';
 import * as wire from './schemas.js';
-import type { RouteServices } from './services.js';
 import { toUserView } from './user-view.js';
 
 export interface LoginRouteOptions {
-  services: RouteServices;
+  login: LoginService;
+  /** The apps served; the first is the default. */
+  appIds: readonly string[];
   /** Per client address; 0 = off. */
   loginPerMinute: number;
-  /** Per openid, counted after the code exchange; 0 = off. */
-  loginPerOpenidPerMinute: number;
 }
 
 const loginBody = z.object({
@@ -43,9 +44,7 @@ const WECHAT_REFERER = /^https:\/\/servicewechat\.com\/(wx[0-9A-Za-z]{6,30})\//;
 
 function appIdOf(request: FastifyRequest, asked: string | undefined, appIds: readonly string[]): string {
   if (asked !== undefined) {
-    if (!appIds.includes(asked)) {
-      throw new AppError({ statusCode: 400, error: 'APP_UNKNOWN', message: 'This server is not configured for that app.', field: 'body.appId' });
-    }
+    if (!appIds.includes(asked)) throw new AppUnknownError(undefined, 'body.appId');
     return asked;
   }
   const fromReferer = WECHAT_REFERER.exec(request.headers.referer ?? '')?.[1];
@@ -53,7 +52,7 @@ function appIdOf(request: FastifyRequest, asked: string | undefined, appIds: rea
   return appIds[0]!;
 }
 
-function legacyPayloadOf(body: z.output<typeof loginBody>): LegacyPayload | undefined {
+function userInfoOf(body: z.output<typeof loginBody>): UserInfoPayload | undefined {
   const { encryptedData, iv, signature, rawData } = body;
   if (encryptedData === undefined && iv === undefined) return undefined;
   if (encryptedData === undefined || iv === undefined) {
@@ -63,8 +62,7 @@ function legacyPayloadOf(body: z.output<typeof loginBody>): LegacyPayload | unde
   return { encryptedData, iv, signature, rawData };
 }
 
-export const loginRoutes: FastifyPluginAsyncZod<LoginRouteOptions> = async (app, { services, loginPerMinute, loginPerOpenidPerMinute }) => {
-  const limitOpenid = createOpenidLimiter(app, loginPerOpenidPerMinute);
+export const loginRoutes: FastifyPluginAsyncZod<LoginRouteOptions> = async (app, { login, appIds, loginPerMinute }) => {
   app.post('/wx/login', {
     config: perAddressLimit(loginPerMinute),
     schema: {
@@ -75,13 +73,11 @@ export const loginRoutes: FastifyPluginAsyncZod<LoginRouteOptions> = async (app,
       response: { 200: loginAnswer, ...wire.failures },
     },
   }, async (request) => {
-    const appId = appIdOf(request, request.body.appId, services.appIds);
-    const result = await services.login.logIn({
-      appId,
+    const result = await login.logIn({
+      appId: appIdOf(request, request.body.appId, appIds),
       code: request.body.code,
-      legacy: legacyPayloadOf(request.body),
+      userInfo: userInfoOf(request.body),
       requestId: request.id,
-      admit: limitOpenid === undefined ? undefined : (openid) => limitOpenid(request, openid),
     });
     request.log.info({ userId: result.user.id, isNew: result.isNew }, 'logged in');
     return {

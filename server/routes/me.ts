@@ -1,12 +1,11 @@
 // GET /me and DELETE /me (erasure: the personal data goes, every token of the user dies).
 
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser } from './current-user.js';
+import type { AccountService } from '../services/account-service.js';
 import * as wire from './schemas.js';
-import type { RouteServices } from './services.js';
 import { toUserView } from './user-view.js';
 
-export const meRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
+export const meRoutes: FastifyPluginAsyncZod<{ account: AccountService }> = async (app, { account }) => {
   app.get('/me', {
     schema: {
       tags: ['account'],
@@ -14,7 +13,7 @@ export const meRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = asyn
       security: wire.authenticated,
       response: { 200: wire.userAnswer, ...wire.failures },
     },
-  }, async (request) => ({ code: 1 as const, user: toUserView(await currentUser(services, request.user)) }));
+  }, async (request) => ({ code: 1 as const, user: toUserView(await account.current(request.user.id)) }));
 
   app.delete('/me', {
     schema: {
@@ -25,9 +24,7 @@ export const meRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = asyn
       response: { 200: wire.doneAnswer, ...wire.failures },
     },
   }, async (request) => {
-    const userId = request.user.id;
-    await services.users.erase(userId, new Date(services.clock()), { requestId: request.id });
-    await services.versions.invalidate(userId);
+    await account.erase({ userId: request.user.id, requestId: request.id });
     return { code: 1 as const, message: '账号已删除' };
   });
 };

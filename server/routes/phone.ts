@@ -1,14 +1,13 @@
-// POST /me/phone: the getPhoneNumber button's code, exchanged through the gateway (which
-// fetches the access token), bound to the user; the answer shows the number masked.
+// POST /me/phone: the getPhoneNumber button's code, exchanged by the user's login provider and
+// bound to the user; the answer shows the number masked.
 
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from './current-user.js';
+import type { AccountService } from '../services/account-service.js';
 import * as wire from './schemas.js';
-import type { RouteServices } from './services.js';
 import { toUserView } from './user-view.js';
 
-export const phoneRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
+export const phoneRoutes: FastifyPluginAsyncZod<{ account: AccountService }> = async (app, { account }) => {
   app.post('/me/phone', {
     schema: {
       tags: ['account'],
@@ -18,14 +17,7 @@ export const phoneRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = a
       response: { 200: wire.userAnswer, ...wire.failures },
     },
   }, async (request) => {
-    const user = await currentUser(services, request.user);
-    const phone = await services.gateway.getPhoneNumber(user.appId, request.body.code);
-    const updated = await services.users.bindPhone(
-      user.id,
-      { phone: phone.purePhoneNumber, countryCode: phone.countryCode },
-      new Date(services.clock()),
-      { requestId: request.id },
-    );
-    return { code: 1 as const, user: toUserView(updated) };
+    const user = await account.bindPhone({ userId: request.user.id, requestId: request.id }, request.body.code);
+    return { code: 1 as const, user: toUserView(user) };
   });
 };

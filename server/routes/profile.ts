@@ -4,12 +4,8 @@
 
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, OpenDataError } from '../errors.js';
-import { AnonymousProfileError, openLegacyPayload } from '../login/legacy-payload.js';
-import type { UserRow } from '../users/index.js';
-import { currentUser } from './current-user.js';
+import type { AccountService } from '../services/account-service.js';
 import * as wire from './schemas.js';
-import type { RouteServices } from './services.js';
 import { toUserView } from './user-view.js';
 
 const fillInBody = z.object({
@@ -27,7 +23,7 @@ const wechatBody = z.object({
   code: wire.loginCode.optional().describe('A fresh wx.login code, when resending after a decrypt failure'),
 });
 
-export const profileRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
+export const profileRoutes: FastifyPluginAsyncZod<{ account: AccountService }> = async (app, { account }) => {
   app.put('/me/profile', {
     schema: {
       tags: ['account'],
@@ -37,32 +33,9 @@ export const profileRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> =
       response: { 200: wire.userAnswer, ...wire.failures },
     },
   }, async (request) => {
-    const { nickname, avatarUrl } = request.body;
-    const user = await services.users.updateProfile(
-      request.user.id,
-      { nickname, avatarUrl, source: 'fill_in' },
-      new Date(services.clock()),
-      { requestId: request.id },
-    );
+    const user = await account.fillInProfile({ userId: request.user.id, requestId: request.id }, request.body);
     return { code: 1 as const, user: toUserView(user) };
   });
-
-  /** The session_key to decrypt with: a fresh code's, or the newest one kept at login. */
-  async function sessionKeyFor(user: UserRow, code: string | undefined): Promise<string> {
-    if (code !== undefined) {
-      const session = await services.gateway.code2Session(user.appId, code);
-      if (session.openid !== user.openid) {
-        throw new AppError({ statusCode: 403, error: 'CODE_OF_ANOTHER_USER', message: 'The login code belongs to another WeChat user.' });
-      }
-      await services.users.sessionKeys.save(user.appId, user.openid, session.sessionKey);
-      return session.sessionKey;
-    }
-    const kept = await services.users.sessionKeys.get(user.appId, user.openid);
-    if (kept === null) {
-      throw new OpenDataError('OPEN_DATA_SESSION_KEY_MISSING', 'No session key is kept for this user; resend the payload with a fresh wx.login code.', -41001);
-    }
-    return kept;
-  }
 
   app.post('/me/profile/wechat', {
     schema: {
@@ -74,13 +47,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> =
     },
   }, async (request) => {
     const { code, ...payload } = request.body;
-    const user = await currentUser(services, request.user);
-    const sessionKey = await sessionKeyFor(user, code);
-    const profile = openLegacyPayload({ appId: user.appId, openid: user.openid, sessionKey, payload });
-    if (profile === undefined) throw new AnonymousProfileError();
-    const updated = await services.users.updateProfile(user.id, { ...profile, source: 'wechat' }, new Date(services.clock()), {
-      requestId: request.id,
-    });
-    return { code: 1 as const, user: toUserView(updated) };
+    const user = await account.importProfile({ userId: request.user.id, requestId: request.id }, payload, code);
+    return { code: 1 as const, user: toUserView(user) };
   });
 };

@@ -48,7 +48,8 @@ export const iv = z.string().min(1).max(64);
 export const signature = z.string().min(1).max(128);
 export const rawData = z.string().min(1).max(8_192);
 
-export const appId = z.string().regex(/^wx[0-9A-Za-z]{6,30}$/, { error: 'must be an appid such as wx1234567890abcdef' });
+// WeChat's appids are wx followed by 16 letters and digits; other login providers name theirs otherwise.
+export const appId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$/, { error: 'must be an app id such as wx1234567890abcdef' });
 
-/** Authenticated routes: Bearer, or the seed's `token` header. */
+/** Authenticated routes: Bearer, or the `token` header of older clients. */
 export const authenticated: Array<Record<string, string[]>> = [{ bearer: [] }, { tokenHeader: [] }];

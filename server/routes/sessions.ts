@@ -8,13 +8,13 @@
 
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AccountService } from '../services/account-service.js';
 import * as wire from './schemas.js';
-import type { RouteServices } from './services.js';
 
 /** How long after its expiry a token may still log its user out everywhere. */
 export const LOGOUT_ALL_EXPIRED_GRACE_SECONDS = 30 * 86_400;
 
-export const sessionRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> = async (app, { services }) => {
+export const sessionRoutes: FastifyPluginAsyncZod<{ account: AccountService }> = async (app, { account }) => {
   app.post('/auth/logout-all', {
     schema: {
       tags: ['account'],
@@ -26,9 +26,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: RouteServices }> =
       response: { 200: wire.doneAnswer, ...wire.failures },
     },
   }, async (request) => {
-    const userId = request.user.id;
-    await services.users.revokeSessions(userId, new Date(services.clock()), { requestId: request.id });
-    await services.versions.invalidate(userId);
+    await account.logOutEverywhere({ userId: request.user.id, requestId: request.id });
     return { code: 1 as const, message: '已在所有设备上退出登录' };
   });
 };

@@ -10,7 +10,7 @@ import { buildApp, type AppDeps } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../log.js';
 import type { Database } from '../store/database.js';
-import { createWeChatGateway } from '../wechat/index.js';
+import { createWeChatGateway } from '../providers/wechat/index.js';
 
 export const APP = { appId: 'wx00000000000000b1', secret: 'app-test-secret-0123456789abcdef' };
 /** A second mini program, served by the same server with HarnessOptions.twoApps. */

@@ -1,6 +1,6 @@
 // A user as a client sees it: no openid, no unionid, no token version, the phone masked.
 
-import type { UserRow } from '../users/index.js';
+import type { User } from '../users/index.js';
 import type { UserView } from './schemas.js';
 
 /** 13800138000 → 138****8000; short numbers keep only their last two digits. */
@@ -9,7 +9,7 @@ export function maskPhone(phone: string): string {
   return `${'*'.repeat(Math.max(0, phone.length - 2))}${phone.slice(-2)}`;
 }
 
-export function toUserView(user: UserRow): UserView {
+export function toUserView(user: User): UserView {
   return {
     id: user.id,
     nickname: user.nickname,

@@ -1,17 +1,22 @@
-// Appending to a stream. The usual append is ONE statement, prepared once per connection: the
-// expected-version check and the insert together, so it costs what a plain INSERT costs. Only
-// when it inserts nothing (a wrong version, or a retry of events already stored) or meets an
-// event id already stored does a second statement sort out which: idempotent by event id, or a
-// ConcurrencyError with nothing written. A concurrent writer that takes the same position first
-// makes the unique index refuse ours: a ConcurrencyError too.
+// The one append: events at an expected version, idempotent by event id, and the writes that
+// must commit with them (a snapshot row, a key, a caller's bookkeeping), as ONE statement of
+// data-modifying CTEs. One round trip and, outside a transaction, one commit: either all of it
+// is written or none of it.
 //
-// `appendWithParts` goes further for writers that know their events are new: the append and
-// the other writes that must go with it (a projection's row, keys, a caller's bookkeeping) as
-// ONE statement of data-modifying CTEs, gated on the events being inserted.
+// - An event whose id is stored already is left out: sending the same events again is not an
+//   error. When all of them are stored, nothing is written and the call succeeds.
+// - The version check holds for the events still to store: another version than expected is a
+//   ConcurrencyError with nothing written, and so is a concurrent writer that takes the same
+//   position first (the unique index refuses ours).
+// - A part either goes with the events (its SQL is gated on them being inserted: `when`), or is
+//   required by them (it runs first, and nothing is appended unless it returns a row).
+// - A part may read what the statement wrote before it: the CTE `appended` (the inserted
+//   events: event_id, stream_position, type, …) and, for a stream with a snapshot, the CTE
+//   `snapshot` (the row written, every column).
 
 import { createHash, randomUUID } from 'node:crypto';
-import { sqlStateOf, type Queryable } from './database.js';
-import { ConcurrencyError, type ExpectedVersion } from './errors.js';
+import type { Queryable } from './database.js';
+import { ConcurrencyError, sqlStateOf, type ExpectedVersion } from './errors.js';
 import type { NewEvent, RecordedEvent } from './events.js';
 
 export interface AppendResult {
@@ -21,67 +26,28 @@ export interface AppendResult {
   events: RecordedEvent[];
 }
 
-// $1 stream, $2 expected version (NULL = any), $3.. the events as parallel arrays. `also` is
-// one more condition for inserting anything (a part the append requires).
-const insertEvents = (also = '') => `
-INSERT INTO events (event_id, stream_id, stream_position, type, data, metadata)
-SELECT e.id, $1, stream.version + e.ordinal, e.type, e.data, e.metadata
-FROM (SELECT coalesce(max(stream_position), 0) AS version FROM events WHERE stream_id = $1) stream,
-     unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ordinal)
-WHERE ($2::bigint IS NULL OR stream.version = $2::bigint)${also}
-ORDER BY e.ordinal
-RETURNING event_id, stream_position, global_position, transaction_id::text AS transaction_id, recorded_at`;
+/** Places a value as the next parameter of the statement; returns `$n::type`. */
+export type Param = (value: unknown, type: string) => string;
 
-const APPEND_SQL = insertEvents();
-
-// The same append, leaving out events whose id is already stored, and telling what it found.
-const APPEND_NEW_ONLY_SQL = `
-WITH input AS (
-  SELECT * FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ordinal)
-),
-fresh AS (
-  SELECT i.*, row_number() OVER (ORDER BY i.ordinal) AS n
-  FROM input i
-  WHERE NOT EXISTS (SELECT 1 FROM events stored WHERE stored.event_id = i.id)
-),
-stream AS (
-  SELECT coalesce(max(stream_position), 0) AS version FROM events WHERE stream_id = $1
-),
-inserted AS (
-  INSERT INTO events (event_id, stream_id, stream_position, type, data, metadata)
-  SELECT f.id, $1, stream.version + f.n, f.type, f.data, f.metadata
-  FROM fresh f, stream
-  WHERE $2::bigint IS NULL OR stream.version = $2::bigint
-  ORDER BY f.n
-  RETURNING event_id, stream_position, global_position, transaction_id::text AS transaction_id, recorded_at
-)
-SELECT stream.version AS stream_version, (SELECT count(*) FROM fresh) AS fresh_count, i.*
-FROM stream LEFT JOIN inserted i ON true
-ORDER BY i.stream_position`;
-
-interface InsertedRow {
-  event_id: string;
-  stream_position: string | number;
-  global_position: string | number;
-  transaction_id: string;
-  recorded_at: Date | string;
-}
-
-interface NewOnlyRow extends Partial<InsertedRow> {
-  stream_version: string | number;
-  fresh_count: string | number;
-  event_id?: string;
-}
-
-/** The append met an event id already stored: the transaction is spoiled, redo it new-only. */
-export class DuplicateEventIdError extends Error {
-  constructor(cause: unknown) {
-    super('An appended event id is already stored.', { cause });
-    this.name = 'DuplicateEventIdError';
-  }
+/** One more write of the append's statement, as a data-modifying CTE. */
+export interface AppendPart {
+  /**
+   * The CTE's body. `param` places its values; `when` is a condition that holds only if the
+   * append inserts: a part that must not happen without the events puts it in its WHERE.
+   */
+  sql(param: Param, when: string): string;
+  /** The CTE's name, for later parts to read (e.g. `snapshot`); `part_<n>` when absent. */
+  name?: string;
+  /**
+   * The events are inserted only if this part returns a row (a key it creates with ON
+   * CONFLICT DO NOTHING, say). Such a part runs first and is not gated by `when`. Make it a
+   * data-modifying statement with RETURNING: a plain SELECT may be folded into the check.
+   */
+  requiredByAppend?: boolean;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const cteName = /^[a-z_][a-z0-9_]*$/;
 
 interface Prepared {
   id: string;
@@ -112,11 +78,92 @@ function expectedParam(expected: ExpectedVersion): number | null {
   return expected;
 }
 
-function recorded(streamId: string, events: readonly Prepared[], rows: readonly InsertedRow[]): RecordedEvent[] {
+interface AppendRow {
+  stream_version: string | number;
+  fresh_count: string | number;
+  event_id: string | null;
+  stream_position: string | number | null;
+  global_position: string | number | null;
+  transaction_id: string | null;
+  recorded_at: Date | string | null;
+}
+
+// $1 stream, $2 expected version (NULL = any), $3..$6 the events as parallel arrays; `also`:
+// the conditions of the parts the append requires.
+function statement(also: string, required: readonly string[], gated: readonly string[]): string {
+  return `WITH ${[
+    ...required,
+    `input AS (
+  SELECT * FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ordinal)
+)`,
+    `fresh AS (
+  SELECT i.*, row_number() OVER (ORDER BY i.ordinal) AS n FROM input i
+  WHERE NOT EXISTS (SELECT 1 FROM events stored WHERE stored.event_id = i.id)
+)`,
+    `stream AS (SELECT coalesce(max(stream_position), 0) AS version FROM events WHERE stream_id = $1)`,
+    `appended AS (
+  INSERT INTO events (event_id, stream_id, stream_position, type, data, metadata)
+  SELECT f.id, $1, stream.version + f.n, f.type, f.data, f.metadata FROM fresh f, stream
+  WHERE ($2::bigint IS NULL OR stream.version = $2::bigint)${also}
+  ORDER BY f.n
+  RETURNING event_id, stream_position, global_position, transaction_id::text AS transaction_id, recorded_at, type
+)`,
+    ...gated,
+  ].join(',\n')}
+SELECT stream.version AS stream_version, (SELECT count(*) FROM fresh) AS fresh_count,
+       a.event_id, a.stream_position, a.global_position, a.transaction_id, a.recorded_at
+FROM stream LEFT JOIN appended a ON true
+ORDER BY a.stream_position`;
+}
+
+// Each distinct composition is prepared once per connection, under a name from its text.
+const preparedNames = new Map<string, string>();
+const MAX_PREPARED_NAMES = 200;
+
+function preparedName(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < MAX_PREPARED_NAMES) {
+    name = `miniauth_append_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+
+function compose(streamId: string, expected: ExpectedVersion, events: readonly Prepared[], parts: readonly AppendPart[]) {
+  const values: unknown[] = [
+    streamId,
+    expectedParam(expected),
+    events.map((e) => e.id),
+    events.map((e) => e.type),
+    events.map((e) => JSON.stringify(e.data)),
+    events.map((e) => JSON.stringify(e.metadata)),
+  ];
+  const param: Param = (value, type) => {
+    values.push(value);
+    return `$${values.length}::${type}`;
+  };
+  const required: string[] = [];
+  const gated: string[] = [];
+  let also = '';
+  parts.forEach((part, i) => {
+    const name = part.name ?? (part.requiredByAppend ? `required_${i}` : `part_${i}`);
+    if (!cteName.test(name)) throw new TypeError(`Part name "${name}" is not a plain name.`);
+    if (part.requiredByAppend) {
+      required.push(`${name} AS (${part.sql(param, 'true')})`);
+      also += ` AND EXISTS (SELECT 1 FROM ${name})`;
+    } else {
+      gated.push(`${name} AS (${part.sql(param, 'EXISTS (SELECT 1 FROM appended)')})`);
+    }
+  });
+  return { text: statement(also, required, gated), values };
+}
+
+function toRecorded(streamId: string, events: readonly Prepared[], rows: readonly AppendRow[]): RecordedEvent[] {
   const byId = new Map(events.map((event) => [event.id, event]));
-  return rows.map((row) => {
+  return rows.flatMap((row) => {
+    if (row.event_id === null) return [];
     const event = byId.get(row.event_id)!;
-    return {
+    return [{
       id: row.event_id,
       streamId,
       streamPosition: Number(row.stream_position),
@@ -125,152 +172,48 @@ function recorded(streamId: string, events: readonly Prepared[], rows: readonly 
       type: event.type,
       data: event.data,
       metadata: event.metadata,
-      recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
-    };
+      recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(String(row.recorded_at)),
+    }];
   });
 }
 
-// The append's first six parameters: $1 stream, $2 expected version, $3.. the events.
-function eventParams(streamId: string, expected: ExpectedVersion, prepared: readonly Prepared[]): unknown[] {
-  return [
-    streamId,
-    expectedParam(expected),
-    prepared.map((e) => e.id),
-    prepared.map((e) => e.type),
-    prepared.map((e) => JSON.stringify(e.data)),
-    prepared.map((e) => JSON.stringify(e.metadata)),
-  ];
-}
-
-// What a refused INSERT into events means to the caller.
-function appendFailure(error: unknown, streamId: string, expected: ExpectedVersion): unknown {
-  const { code, constraint } = sqlStateOf(error);
-  if (code === '23505' && constraint === 'events_event_id_unique') return new DuplicateEventIdError(error);
-  if (code === '23505' && constraint === 'events_stream_position_unique') {
-    return new ConcurrencyError(streamId, expected, undefined, error);
-  }
-  return error;
-}
-
-export interface AppendEventsOptions {
-  /** Skip events whose id is already stored up front (slower; after a DuplicateEventIdError). */
-  newOnly?: boolean;
-}
+/** A concurrent writer stored one of these event ids first: the statement is tried again. */
+const DUPLICATE_ID_ATTEMPTS = 2;
 
 /**
- * Appends inside the caller's transaction. Throws ConcurrencyError on a version conflict, and
- * DuplicateEventIdError (transaction spoiled) when an event id is stored already and the
- * version matched: redo the transaction with `newOnly`, as appendToStream does.
+ * Appends `events` to `streamId` at `expected`, with `parts`, in one statement (see the top of
+ * this file). Throws ConcurrencyError when the stream is at another version, when a required
+ * part returned no row, or when a concurrent writer took the position; nothing is written then.
  */
-export async function appendEvents(
-  tx: Queryable,
-  streamId: string,
-  expected: ExpectedVersion,
-  events: readonly NewEvent[],
-  options: AppendEventsOptions = {},
-): Promise<AppendResult> {
-  const prepared = prepare(events);
-  const params = eventParams(streamId, expected, prepared);
-  try {
-    if (!options.newOnly && prepared.length > 0) {
-      const { rows } = await tx.query<InsertedRow>(APPEND_SQL, params, { name: 'miniauth_append_events' });
-      if (rows.length > 0) {
-        const events = recorded(streamId, prepared, rows);
-        return { nextExpectedVersion: events[events.length - 1]!.streamPosition, events };
-      }
-    }
-    // Nothing inserted: a wrong version, or these events are stored already. Find out which.
-    const { rows } = await tx.query<NewOnlyRow>(APPEND_NEW_ONLY_SQL, params, { name: 'miniauth_append_new_events' });
-    const version = Number(rows[0]?.stream_version ?? 0);
-    const inserted = rows.filter((row): row is NewOnlyRow & InsertedRow => row.event_id != null);
-    if (Number(rows[0]?.fresh_count ?? 0) > 0 && inserted.length === 0) {
-      throw new ConcurrencyError(streamId, expected, version);
-    }
-    const events = recorded(streamId, prepared, inserted);
-    return { nextExpectedVersion: events[events.length - 1]?.streamPosition ?? version, events };
-  } catch (error) {
-    throw appendFailure(error, streamId, expected);
-  }
-}
-
-/** Places a value as the next parameter of a composed statement; returns `$n::type`. */
-export type Param = (value: unknown, type: string) => string;
-
-/**
- * One more write that goes with an append made as a single statement, as a data-modifying
- * CTE. `sql` places its values with `param`; `when` is a condition that holds only if the
- * append inserts: a part that must not happen without the events puts it in its WHERE.
- */
-export interface AppendPart {
-  sql(param: Param, when: string): string;
-  /**
-   * The events are inserted only if this part returns a row (a key it creates with
-   * ON CONFLICT DO NOTHING, say). Such a part is not gated by `when`: it runs first, and its
-   * write stays even when the append then inserts nothing. Make it a data-modifying statement
-   * with RETURNING: a plain SELECT may be folded into the check and never run on its own.
-   */
-  requiredByAppend?: boolean;
-}
-
-// Each distinct composition is prepared once per connection, under a name from its text.
-const composedNames = new Map<string, string>();
-const MAX_COMPOSED_NAMES = 200;
-
-function composedName(text: string): string | undefined {
-  let name = composedNames.get(text);
-  if (name === undefined && composedNames.size < MAX_COMPOSED_NAMES) {
-    name = `miniauth_append_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    composedNames.set(text, name);
-  }
-  return name;
-}
-
-/**
- * Appends and makes `parts` in ONE statement, so one round trip and, outside a transaction,
- * one commit: either everything is written or nothing is. The events must be new (their ids
- * fresh): inserting nothing, for a wrong version or because a required part returned no row,
- * is a ConcurrencyError, and then no gated part wrote anything. With no events the parts run
- * ungated.
- */
-export async function appendWithParts(
+export async function appendToStream(
   q: Queryable,
   streamId: string,
   expected: ExpectedVersion,
   events: readonly NewEvent[],
-  parts: readonly AppendPart[],
+  parts: readonly AppendPart[] = [],
 ): Promise<AppendResult> {
   const prepared = prepare(events);
-  const values = prepared.length > 0 ? eventParams(streamId, expected, prepared) : [];
-  const param: Param = (value, type) => {
-    values.push(value);
-    return `$${values.length}::${type}`;
-  };
-  const required = parts.filter((part) => part.requiredByAppend);
-  const gated = parts.filter((part) => !part.requiredByAppend);
-  if (prepared.length === 0) {
-    // Nothing to append: the parts run, and the stream's version comes back, in one statement.
-    const stream = param(streamId, 'text');
-    const ctes = parts.map((part, i) => `part_${i} AS (${part.sql(param, 'true')})`);
-    const version = `SELECT coalesce(max(stream_position), 0) AS version FROM events WHERE stream_id = ${stream}`;
-    const { rows } = await q.query<{ version: string | number }>(
-      ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n${version}` : version,
-      values,
-    );
-    return { nextExpectedVersion: Number(rows[0]?.version ?? 0), events: [] };
+  const { text, values } = compose(streamId, expected, prepared, parts);
+  const name = preparedName(text);
+  for (let attempt = 1; ; attempt++) {
+    let rows: AppendRow[];
+    try {
+      ({ rows } = await q.query<AppendRow>(text, values, name === undefined ? {} : { name }));
+    } catch (error) {
+      const { code, constraint } = sqlStateOf(error);
+      if (code === '23505' && constraint === 'events_stream_position_unique') {
+        throw new ConcurrencyError(streamId, expected, undefined, error);
+      }
+      // Stored by a concurrent writer a moment ago: the next statement sees it and leaves it out.
+      if (code === '23505' && constraint === 'events_event_id_unique' && attempt < DUPLICATE_ID_ATTEMPTS) continue;
+      if (code === '23505' && constraint === 'events_event_id_unique') throw new ConcurrencyError(streamId, expected, undefined, error);
+      throw error;
+    }
+    const version = Number(rows[0]?.stream_version ?? 0);
+    const stored = toRecorded(streamId, prepared, rows);
+    if (Number(rows[0]?.fresh_count ?? 0) > 0 && stored.length === 0) {
+      throw new ConcurrencyError(streamId, expected, version);
+    }
+    return { nextExpectedVersion: stored[stored.length - 1]?.streamPosition ?? version, events: stored };
   }
-  const ctes = required.map((part, i) => `required_${i} AS (${part.sql(param, 'true')})`);
-  const also = required.map((_, i) => ` AND EXISTS (SELECT 1 FROM required_${i})`).join('');
-  ctes.push(`appended AS (${insertEvents(also)})`);
-  gated.forEach((part, i) => ctes.push(`part_${i} AS (${part.sql(param, 'EXISTS (SELECT 1 FROM appended)')})`));
-  const text = `WITH ${ctes.join(',\n')}\nSELECT * FROM appended ORDER BY stream_position`;
-  const name = composedName(text);
-  let rows: InsertedRow[];
-  try {
-    ({ rows } = await q.query<InsertedRow>(text, values, name === undefined ? {} : { name }));
-  } catch (error) {
-    throw appendFailure(error, streamId, expected);
-  }
-  if (rows.length === 0) throw new ConcurrencyError(streamId, expected);
-  const stored = recorded(streamId, prepared, rows);
-  return { nextExpectedVersion: stored[stored.length - 1]!.streamPosition, events: stored };
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, parseDatabaseUrl } from './database.js';
+import { openDatabase, parseDatabaseUrl } from './open-database.js';
 
 describe('DATABASE_URL', () => {
   it('selects pg for postgres URLs, in-memory PGlite for "memory", a PGlite directory otherwise', () => {
@@ -12,15 +12,14 @@ describe('DATABASE_URL', () => {
   });
 
   it('refuses an empty value or another database scheme with a typed error', () => {
-    expect(() => parseDatabaseUrl('  ')).toThrow(expect.objectContaining({ error: 'INVALID_DATABASE_CONFIG' }));
+    expect(() => parseDatabaseUrl('  ')).toThrow(expect.objectContaining({ code: 'INVALID_DATABASE_CONFIG' }));
     expect(() => parseDatabaseUrl('mysql://h/db')).toThrow(/mysql:\/\/ is not supported/);
   });
 
   it('refuses PGlite under NODE_ENV=production, in memory or in a directory', async () => {
     for (const url of ['memory', '/tmp/miniauth-never-created']) {
       await expect(openDatabase(url, { nodeEnv: 'production' })).rejects.toMatchObject({
-        error: 'PGLITE_IN_PRODUCTION',
-        code: 0,
+        code: 'PGLITE_IN_PRODUCTION',
         message: expect.stringContaining('set DATABASE_URL to a postgres:// URL'),
       });
     }
@@ -28,7 +27,7 @@ describe('DATABASE_URL', () => {
 
   it('refuses a schema name that is not a plain identifier', async () => {
     await expect(openDatabase('memory', { schema: 'x"; DROP TABLE users; --' })).rejects.toMatchObject({
-      error: 'INVALID_DATABASE_CONFIG',
+      code: 'INVALID_DATABASE_CONFIG',
     });
   });
 });

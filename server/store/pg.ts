@@ -2,14 +2,8 @@
 // BEGIN to COMMIT; a client whose ROLLBACK fails is destroyed rather than reused.
 
 import pg from 'pg';
-import {
-  sqlStateOf,
-  type Database,
-  type OpenDatabaseOptions,
-  type Queryable,
-  type QueryOptions,
-  type QueryResult,
-} from './database.js';
+import type { Database, OpenDatabaseOptions, Queryable, QueryOptions, QueryResult } from './database.js';
+import { sqlStateOf } from './errors.js';
 
 // node-postgres reports a connection that broke under a query without a SQLSTATE (a reset
 // socket, "Connection terminated unexpectedly"): that is the database being unavailable, as

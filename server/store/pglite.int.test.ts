@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMemoryPglite, pgliteTemplate, type TestDatabase } from '../../test/support/databases.js';
-import { openDatabase } from './database.js';
-import { LOCK_FILE } from './directoryLock.js';
+import { openDatabase } from './open-database.js';
+import { LOCK_FILE } from './directory-lock.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,7 +56,7 @@ describe('a PGlite data directory', () => {
     try {
       await db.exec('CREATE TABLE kept (v text); INSERT INTO kept VALUES ($$still here$$);');
       await expect(openDatabase(dir, { nodeEnv: 'development' })).rejects.toMatchObject({
-        error: 'DATABASE_LOCKED',
+        code: 'DATABASE_LOCKED',
         message: expect.stringContaining(`in use by process ${process.pid}`),
       });
     } finally {

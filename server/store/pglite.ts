@@ -5,7 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, OpenDatabaseOptions, Queryable, QueryResult } from './database.js';
-import { lockDirectory, type DirectoryLock } from './directoryLock.js';
+import { lockDirectory, type DirectoryLock } from './directory-lock.js';
 
 /** Runs tasks one at a time, in arrival order. */
 class Turns {

@@ -1,71 +1,20 @@
-// Projections turn the log into tables. Inline ones run inside the append's transaction (a
-// writer reads its own write at once); async ones follow the log with a stored checkpoint.
-// Either kind can be rebuilt from the log, and must then equal what was built live.
+// Async projections: tables that follow the log after it is written, each with a stored
+// checkpoint, for what nobody needs to read in the request that wrote it (failed logins). A
+// stream's own state is not one of these: it is its snapshot, written with its events
+// (./snapshots.ts). Either kind can be rebuilt from the log, and must then equal what was built live.
 
 import type { Database, Queryable } from './database.js';
 import type { LogCheckpoint, RecordedEvent } from './events.js';
-import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './events.js';
 import { readLog } from './read.js';
 
 export interface Projection {
   name: string;
   /** The event types it reads; it never sees the others. */
   handles: readonly string[];
-  /** The tables it writes, locked while it is rebuilt. */
-  tables: readonly string[];
   /** Applies events in log order, inside the caller's transaction. */
   apply(tx: Queryable, events: readonly RecordedEvent[]): Promise<void>;
   /** Empties its tables before a rebuild. */
   reset(tx: Queryable): Promise<void>;
-}
-
-const tableName = /^[a-z_][a-z0-9_]*$/;
-
-export async function applyProjection(
-  tx: Queryable,
-  projection: Projection,
-  events: readonly RecordedEvent[],
-): Promise<void> {
-  const handled = events.filter((event) => projection.handles.includes(event.type));
-  if (handled.length > 0) await projection.apply(tx, handled);
-}
-
-/**
- * Rebuilds an inline projection in one transaction. The lock waits for appends that already
- * wrote its tables and makes later ones wait; an append still before its projection step
- * applies its events after us, on the rebuilt rows.
- */
-export async function rebuildInlineProjection(
-  db: Database,
-  projection: Projection,
-  options: { batchSize?: number } = {},
-): Promise<number> {
-  const batchSize = options.batchSize ?? 500;
-  return db.transaction(async (tx) => {
-    for (const table of projection.tables) {
-      if (!tableName.test(table)) throw new TypeError(`Projection table "${table}" is not a plain name.`);
-    }
-    if (projection.tables.length > 0) {
-      await tx.query(`LOCK TABLE ${projection.tables.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
-    }
-    await projection.reset(tx);
-    let after = 0;
-    let total = 0;
-    for (;;) {
-      const { rows } = await tx.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events
-         WHERE type = ANY($1::text[]) AND global_position > $2
-         ORDER BY global_position LIMIT $3`,
-        [[...projection.handles], after, batchSize],
-      );
-      const events = rows.map(toRecordedEvent);
-      if (events.length > 0) await projection.apply(tx, events);
-      total += events.length;
-      const last = events[events.length - 1];
-      if (!last || events.length < batchSize) return total;
-      after = last.globalPosition;
-    }
-  });
 }
 
 interface CheckpointRow {

@@ -1,20 +1,19 @@
-// Reading the log: one stream in order, or the whole log in commit-safe order.
+// Reading the log: one stream in order (opened), or the whole log in commit-safe order (as stored).
 
 import type { Queryable } from './database.js';
+import { openEvents } from './sealing.js';
 import { checkpointOf, EVENT_COLUMNS, toRecordedEvent, type EventRow, type LogCheckpoint, type RecordedEvent } from './events.js';
 
 export interface StreamRead {
   /** The position of the stream's last event; 0 when the stream does not exist. */
   version: number;
+  /** In order, with sealed fields opened (or gone, `redacted`, once the stream's key is destroyed). */
   events: RecordedEvent[];
 }
 
-export async function readStreamEvents(q: Queryable, streamId: string): Promise<StreamRead> {
-  const { rows } = await q.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_position`,
-    [streamId],
-  );
-  const events = rows.map(toRecordedEvent);
+export async function readStream(q: Queryable, streamId: string): Promise<StreamRead> {
+  const { rows } = await q.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_position`, [streamId]);
+  const events = await openEvents(q, rows.map(toRecordedEvent));
   return { version: events[events.length - 1]?.streamPosition ?? 0, events };
 }
 

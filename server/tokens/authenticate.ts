@@ -1,7 +1,7 @@
 // The whole check behind the auth hook: a token is present, verifies, and has not been
 // revoked since it was issued.
 
-import { TokenError } from '../errors.js';
+import { TokenError } from './errors.js';
 import { tokenFromHeaders } from './bearer.js';
 import type { TokenClaims, TokenService, VerifyOptions } from './token-service.js';
 import type { TokenVersionCache } from './version-cache.js';

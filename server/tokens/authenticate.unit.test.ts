@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenError } from '../errors.js';
+import { TokenError } from './errors.js';
 import { authenticate } from './authenticate.js';
 import { tokenFromHeaders } from './bearer.js';
 import { createTokenService } from './token-service.js';
@@ -8,13 +8,13 @@ import { createTokenVersionCache } from './version-cache.js';
 const tokens = createTokenService({ keys: [{ kid: 'k1', secret: 'a-test-secret-of-more-than-32-bytes!!' }], ttlSeconds: 600, audience: 'wx1234567890abcdef' });
 
 describe('tokenFromHeaders', () => {
-  it('reads Authorization: Bearer, in any case, and the seed-style token header', () => {
+  it('reads Authorization: Bearer, in any case, and the token header of older clients', () => {
     expect(tokenFromHeaders({ authorization: 'Bearer abc.def.ghi' })).toBe('abc.def.ghi');
     expect(tokenFromHeaders({ authorization: 'bearer   abc.def.ghi ' })).toBe('abc.def.ghi');
     expect(tokenFromHeaders({ token: 'abc.def.ghi' })).toBe('abc.def.ghi');
   });
 
-  it('treats an empty token header (the seed with nobody logged in) and other schemes as no token', () => {
+  it('treats an empty token header (an older client with nobody logged in) and other schemes as no token', () => {
     expect(tokenFromHeaders({ token: '' })).toBeUndefined();
     expect(tokenFromHeaders({ authorization: 'Basic dXNlcjpwYXNz' })).toBeUndefined();
     expect(tokenFromHeaders({})).toBeUndefined();
@@ -29,7 +29,7 @@ describe('authenticate', () => {
       return `ok:${claims.sub}`;
     } catch (error) {
       expect(error).toBeInstanceOf(TokenError);
-      return (error as TokenError).error;
+      return (error as TokenError).code;
     }
   }
 

@@ -1,5 +1,5 @@
-// Where a client puts its token: `Authorization: Bearer <jwt>`, or, for older clients such
-// as the seed's, a bare `token: <jwt>` header.
+// Where a client puts its token: `Authorization: Bearer <jwt>`, or, for older clients, a bare
+// `token: <jwt>` header.
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -14,7 +14,7 @@ export function tokenFromHeaders(headers: Headers): string | undefined {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (match) return match[1];
   }
-  // The seed sends `token: wx.getStorageSync('token')`, which is '' when nobody is logged in.
+  // Older clients send `token: wx.getStorageSync('token')`, which is '' when nobody is logged in.
   const legacy = first(headers['token'])?.trim();
   return legacy ? legacy : undefined;
 }

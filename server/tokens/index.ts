@@ -4,3 +4,5 @@ export { createTokenVersionCache, DEFAULT_REVOCATION_CHANNEL } from './version-c
 export type { TokenVersionCache, TokenVersionCacheOptions } from './version-cache.js';
 export { tokenFromHeaders } from './bearer.js';
 export { authenticate, verifiedClaims } from './authenticate.js';
+export { TokenError } from './errors.js';
+export type { TokenErrorCode } from './errors.js';

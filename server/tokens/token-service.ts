@@ -4,7 +4,7 @@
 
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { TokenError } from '../errors.js';
+import { TokenError } from './errors.js';
 
 export interface SigningKey {
   kid: string;

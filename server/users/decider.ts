@@ -1,35 +1,18 @@
 // The user decider: pure `decide(command, state) → events` and `evolve(state, event) → state`.
-// No clock, no randomness, no I/O: the command brings the time and WeChat's answer.
+// No clock, no randomness, no I/O: the command brings the time and the provider's answer.
+// `evolve` is the one fold of a user's events: the state decided from, the `users` row, and
+// a rebuild all come from it.
 
 import type { LogIn, Profile, UserCommand } from './commands.js';
 import { InvalidUserDataError, UserErasedError, UserNotFoundError } from './errors.js';
 import type { UserEvent, UserEventMetadata } from './events.js';
 import { userIdFor } from './identity.js';
+import type { User } from './user.js';
 
-export interface ActiveUser {
-  status: 'active';
-  userId: string;
-  appId: string;
-  openid: string;
-  unionid: string | null;
-  nickname: string | null;
-  avatarUrl: string | null;
-  phone: string | null;
-  countryCode: string | null;
-  tokenVersion: number;
-}
+/** No user yet (null), or the record folded from the user's events so far. */
+export type UserState = User | null;
 
-export interface ErasedUser {
-  status: 'erased';
-  userId: string;
-  appId: string;
-  openid: string;
-  tokenVersion: number;
-}
-
-export type UserState = { status: 'unknown' } | ActiveUser | ErasedUser;
-
-export const initialState: UserState = { status: 'unknown' };
+export const initialState: UserState = null;
 
 // Since late 2022 getUserProfile and the legacy payload answer this placeholder for everyone;
 // it must never overwrite a real profile, nor count as one.
@@ -53,7 +36,7 @@ function decideLogIn(command: LogIn, state: UserState): UserEvent[] {
   const profile = usableProfile(command.data.profile);
   const events: UserEvent[] = [];
 
-  if (state.status === 'active') {
+  if (state !== null && state.erasedAt === null) {
     if (profile && (profile.nickname !== state.nickname || profile.avatarUrl !== state.avatarUrl)) {
       events.push({ type: 'ProfileUpdated', data: { userId, ...profile, source: 'wechat', at } });
     }
@@ -68,9 +51,9 @@ function decideLogIn(command: LogIn, state: UserState): UserEvent[] {
   return events.map((event) => withMetadata(event, command.metadata));
 }
 
-function requireActive(state: UserState, userId: string): ActiveUser {
-  if (state.status === 'unknown') throw new UserNotFoundError(userId);
-  if (state.status === 'erased') throw new UserErasedError(userId);
+function requireActive(state: UserState, userId: string): User {
+  if (state === null) throw new UserNotFoundError(userId);
+  if (state.erasedAt !== null) throw new UserErasedError(userId);
   return state;
 }
 
@@ -97,7 +80,7 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
       const at = command.data.now.toISOString();
       return [
         withMetadata(
-          { type: 'ProfileUpdated', data: { userId: user.userId, nickname, avatarUrl, source, at } },
+          { type: 'ProfileUpdated', data: { userId: user.id, nickname, avatarUrl, source, at } },
           command.metadata,
         ),
       ];
@@ -107,11 +90,11 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
       const user = requireActive(state, command.data.userId);
       const phone = required('phone', command.data.phone, 32);
       const countryCode = required('countryCode', command.data.countryCode, 8);
-      if (phone === user.phone && countryCode === user.countryCode) return [];
+      if (phone === user.phone && countryCode === user.phoneCountryCode) return [];
       const at = command.data.now.toISOString();
       return [
         withMetadata(
-          { type: 'PhoneNumberBound', data: { userId: user.userId, phone, countryCode, at } },
+          { type: 'PhoneNumberBound', data: { userId: user.id, phone, countryCode, at } },
           command.metadata,
         ),
       ];
@@ -122,19 +105,19 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
       const at = command.data.now.toISOString();
       return [
         withMetadata(
-          { type: 'SessionsRevoked', data: { userId: user.userId, tokenVersion: user.tokenVersion + 1, at } },
+          { type: 'SessionsRevoked', data: { userId: user.id, tokenVersion: user.tokenVersion + 1, at } },
           command.metadata,
         ),
       ];
     }
 
     case 'EraseUser': {
-      if (state.status === 'unknown') throw new UserNotFoundError(command.data.userId);
-      if (state.status === 'erased') return []; // erasing twice is erasing once
+      if (state === null) throw new UserNotFoundError(command.data.userId);
+      if (state.erasedAt !== null) return []; // erasing twice is erasing once
       const at = command.data.now.toISOString();
       return [
         withMetadata(
-          { type: 'UserErased', data: { userId: state.userId, tokenVersion: state.tokenVersion + 1, at } },
+          { type: 'UserErased', data: { userId: state.id, tokenVersion: state.tokenVersion + 1, at } },
           command.metadata,
         ),
       ];
@@ -148,47 +131,51 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
 }
 
 export function evolve(state: UserState, event: UserEvent): UserState {
+  if (event.type === 'UserRegistered') {
+    const { userId, appId, openid, unionid, at } = event.data;
+    // A user back after erasure starts empty, but keeps the token version (old tokens stay dead).
+    return {
+      id: userId,
+      appId,
+      openid,
+      unionid: unionid ?? null,
+      nickname: null,
+      avatarUrl: null,
+      phone: null,
+      phoneCountryCode: null,
+      tokenVersion: state?.tokenVersion ?? 0,
+      createdAt: new Date(at),
+      lastLoginAt: null,
+      loginCount: 0,
+      erasedAt: null,
+    };
+  }
+  if (state === null) return null; // no registration seen: nothing to update
   switch (event.type) {
-    case 'UserRegistered': {
-      const { userId, appId, openid, unionid } = event.data;
+    case 'UserLoggedIn':
       return {
-        status: 'active',
-        userId,
-        appId,
-        openid,
-        unionid: unionid ?? null,
+        ...state,
+        unionid: event.data.unionid ?? state.unionid,
+        lastLoginAt: new Date(event.data.at),
+        loginCount: state.loginCount + 1,
+      };
+    // Personal fields of an erased user's events read back absent (`redacted`): kept as they are.
+    case 'ProfileUpdated':
+      return { ...state, nickname: event.data.nickname ?? state.nickname, avatarUrl: event.data.avatarUrl ?? state.avatarUrl };
+    case 'PhoneNumberBound':
+      return { ...state, phone: event.data.phone ?? state.phone, phoneCountryCode: event.data.countryCode ?? state.phoneCountryCode };
+    case 'SessionsRevoked':
+      return { ...state, tokenVersion: event.data.tokenVersion };
+    case 'UserErased':
+      return {
+        ...state,
+        unionid: null,
         nickname: null,
         avatarUrl: null,
         phone: null,
-        countryCode: null,
-        // Back after an erasure: tokens of the erased account stay refused.
-        tokenVersion: state.status === 'unknown' ? 0 : state.tokenVersion,
-      };
-    }
-    case 'UserLoggedIn':
-      if (state.status !== 'active' || event.data.unionid === undefined) return state;
-      return { ...state, unionid: event.data.unionid };
-    case 'ProfileUpdated':
-      if (state.status !== 'active') return state;
-      return {
-        ...state,
-        nickname: event.data.nickname ?? state.nickname,
-        avatarUrl: event.data.avatarUrl ?? state.avatarUrl,
-      };
-    case 'PhoneNumberBound':
-      if (state.status !== 'active') return state;
-      return { ...state, phone: event.data.phone ?? state.phone, countryCode: event.data.countryCode ?? state.countryCode };
-    case 'SessionsRevoked':
-      if (state.status !== 'active') return state;
-      return { ...state, tokenVersion: event.data.tokenVersion };
-    case 'UserErased':
-      if (state.status === 'unknown') return state;
-      return {
-        status: 'erased',
-        userId: state.userId,
-        appId: state.appId,
-        openid: state.openid,
+        phoneCountryCode: null,
         tokenVersion: event.data.tokenVersion,
+        erasedAt: new Date(event.data.at),
       };
     default: {
       const unknown: never = event;

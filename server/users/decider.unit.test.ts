@@ -11,7 +11,7 @@ function given(history: UserEvent[]) {
       const run = (): UserEvent[] => decide(command, stateFrom(history));
       return {
         then: (expected: UserEvent[]) => expect(run()).toEqual(expected),
-        thenFails: (expected: { error: string }) => expect(run).toThrow(expect.objectContaining(expected)),
+        thenFails: (expected: { code: string }) => expect(run).toThrow(expect.objectContaining(expected)),
       };
     },
   };
@@ -97,7 +97,7 @@ describe('LogIn: register or log in', () => {
         { type: 'UserLoggedIn', data: { userId, at: at2 } },
       ]);
     const back = stateFrom([registered, erased, { type: 'UserRegistered', data: { userId, appId, openid, at: at2 } }]);
-    expect(back).toMatchObject({ status: 'active', tokenVersion: 1, nickname: null });
+    expect(back).toMatchObject({ erasedAt: null, tokenVersion: 1, nickname: null });
   });
 
   it('carries the request id into every event', () => {
@@ -128,9 +128,9 @@ describe('UpdateProfile', () => {
   });
 
   it('refuses an empty nickname, an unknown user and an erased user', () => {
-    given([registered]).when(update('   ')).thenFails({ error: 'VALIDATION_FAILED' });
-    given([]).when(update('Mei')).thenFails({ error: 'USER_NOT_FOUND' });
-    given([registered, erased]).when(update('Mei')).thenFails({ error: 'USER_ERASED' });
+    given([registered]).when(update('   ')).thenFails({ code: 'VALIDATION_FAILED' });
+    given([]).when(update('Mei')).thenFails({ code: 'USER_NOT_FOUND' });
+    given([registered, erased]).when(update('Mei')).thenFails({ code: 'USER_ERASED' });
   });
 });
 
@@ -144,7 +144,7 @@ describe('BindPhone', () => {
     const bound: UserEvent = { type: 'PhoneNumberBound', data: { userId, phone: '13800138000', countryCode: '86', at: at2 } };
     given([registered]).when(bind('13800138000')).then([bound]);
     given([registered, bound]).when(bind('13800138000')).then([]);
-    given([registered, erased]).when(bind('13800138000')).thenFails({ error: 'USER_ERASED' });
+    given([registered, erased]).when(bind('13800138000')).thenFails({ code: 'USER_ERASED' });
   });
 });
 
@@ -160,10 +160,10 @@ describe('RevokeSessions and EraseUser', () => {
     const erase: UserCommand = { type: 'EraseUser', data: { userId, now: t2 } };
     given([registered, loggedIn]).when(erase).then([{ type: 'UserErased', data: { userId, tokenVersion: 1, at: at2 } }]);
     given([registered, erased]).when(erase).then([]);
-    given([]).when(erase).thenFails({ error: 'USER_NOT_FOUND' });
+    given([]).when(erase).thenFails({ code: 'USER_NOT_FOUND' });
     given([registered, erased])
       .when({ type: 'RevokeSessions', data: { userId, now: t2 } })
-      .thenFails({ error: 'USER_ERASED' });
+      .thenFails({ code: 'USER_ERASED' });
   });
 });
 

@@ -2,29 +2,27 @@
 
 import { AppError } from '../errors.js';
 
-export class UserNotFoundError extends AppError {
+export type UserErrorCode = 'USER_NOT_FOUND' | 'USER_ERASED' | 'VALIDATION_FAILED';
+
+export class UserNotFoundError extends AppError<'USER_NOT_FOUND'> {
   readonly userId: string;
   constructor(userId: string) {
-    super({ statusCode: 404, error: 'USER_NOT_FOUND', message: 'There is no such user; sign in again.' });
+    super('USER_NOT_FOUND', 'There is no such user; sign in again.');
     this.userId = userId;
   }
 }
 
 /** The user erased their account; only a new login (which registers afresh) brings it back. */
-export class UserErasedError extends AppError {
+export class UserErasedError extends AppError<'USER_ERASED'> {
   readonly userId: string;
   constructor(userId: string) {
-    super({
-      statusCode: 410,
-      error: 'USER_ERASED',
-      message: 'This account was erased; sign in again to start a new one.',
-    });
+    super('USER_ERASED', 'This account was erased; sign in again to start a new one.');
     this.userId = userId;
   }
 }
 
-export class InvalidUserDataError extends AppError {
+export class InvalidUserDataError extends AppError<'VALIDATION_FAILED'> {
   constructor(field: string, message: string) {
-    super({ statusCode: 400, error: 'VALIDATION_FAILED', message, field });
+    super('VALIDATION_FAILED', message, { field });
   }
 }

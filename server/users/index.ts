@@ -1,3 +1,6 @@
+// The users domain: a person's events, the decider that makes them, the record they fold into,
+// and the repository over the event store.
+
 export type { BindPhone, EraseUser, LogIn, Profile, RevokeSessions, UpdateProfile, UserCommand } from './commands.js';
 export type {
   PhoneNumberBound,
@@ -13,29 +16,20 @@ export type {
 } from './events.js';
 export { USER_EVENT_TYPES } from './events.js';
 export { decide, evolve, initialState, stateFrom } from './decider.js';
-export type { ActiveUser, ErasedUser, UserState } from './decider.js';
+export type { UserState } from './decider.js';
 export { InvalidUserDataError, UserErasedError, UserNotFoundError } from './errors.js';
-export { userIdFor, userStreamId } from './identity.js';
-export { createUserEventStore, handleUserCommand } from './handler.js';
-export type { HandleOptions, UserCommandResult } from './handler.js';
-export {
-  evolveUserRow,
-  findUserById,
-  findUserByOpenid,
-  rebuildUsers,
-  usersProjection,
-  USERS_PROJECTION_EVENTS,
-} from './usersProjection.js';
-export type { UserRow } from './usersProjection.js';
-export { saveSessionKeyPart, SessionKeys } from './sessionKeys.js';
-export { readUserSnapshot, stateFromRow } from './snapshot.js';
-export type { UserSnapshot } from './snapshot.js';
+export type { UserErrorCode } from './errors.js';
+export { userIdFor, userStreamId, USER_STREAM_PREFIX } from './identity.js';
+export { USER_COLUMNS, isErased } from './user.js';
+export type { User } from './user.js';
+export { userStream } from './user-stream.js';
+export { createUserEventStore, findUserById, findUserByOpenid, Users } from './users.js';
+export type { LogInOutcome, UserCommandOptions, UserCommandResult } from './users.js';
+export { saveSessionKeyPart, SessionKeys } from './session-keys.js';
 export {
   catchUpLoginFailures,
   listLoginFailures,
   loginFailuresProjection,
   recordLoginFailure,
-} from './loginFailures.js';
-export type { LoginFailure, LoginFailureRow } from './loginFailures.js';
-export { Users } from './users.js';
-export type { LogInResult } from './users.js';
+} from './login-failures.js';
+export type { FailedLogin, FailedLoginRow } from './login-failures.js';

@@ -5,15 +5,16 @@ import { eventually } from '../../test/support/eventually.js';
 import type { Queryable } from '../store/database.js';
 import { userIdFor, userStreamId } from './identity.js';
 import {
+  catchUpLoginFailures,
   listLoginFailures,
   LOGIN_FAILURE_STREAM_PREFIX,
   loginFailuresProjection,
-  type LoginFailureRow,
-} from './loginFailures.js';
+  type FailedLoginRow,
+} from './login-failures.js';
 import type { AppendPart } from '../store/append.js';
 import { rebuildAsyncProjection } from '../store/projections.js';
-import { saveSessionKeyPart } from './sessionKeys.js';
-import { Users } from './users.js';
+import { saveSessionKeyPart } from './session-keys.js';
+import { createUserEventStore, Users } from './users.js';
 
 const appId = 'wx-app-contract';
 const newOpenid = (): string => `o-${randomUUID()}`;
@@ -51,7 +52,7 @@ describe.each(databaseTargets())('users on $name', (target) => {
 
   beforeAll(async () => {
     db = await target.open();
-    users = new Users(db);
+    users = new Users(createUserEventStore(db));
   });
   afterAll(() => db?.close());
 
@@ -92,7 +93,7 @@ describe.each(databaseTargets())('users on $name', (target) => {
 
   it('registers exactly once when 50 first logins of one openid race from two processes', async () => {
     const openid = newOpenid();
-    const other = new Users(await db.connectAgain());
+    const other = new Users(createUserEventStore(await db.connectAgain()));
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => (i % 2 ? users : other).logIn({ appId, openid, now: now() })),
     );
@@ -116,7 +117,7 @@ describe.each(databaseTargets())('users on $name', (target) => {
 
   it('refuses commands on an unknown user with a typed error', async () => {
     await expect(users.updateProfile(randomUUID(), { nickname: 'X', avatarUrl: 'https://x' }, now())).rejects.toMatchObject(
-      { error: 'USER_NOT_FOUND', code: 0, statusCode: 404 },
+      { code: 'USER_NOT_FOUND' },
     );
     expect(await users.findById('not-a-uuid')).toBeNull();
   });
@@ -185,7 +186,7 @@ describe.each(databaseTargets())('users on $name', (target) => {
     expect(await usersTable(db)).toEqual(live);
   });
 
-  it('commits the parts alongside a login with it, per attempt, and none when the statement fails', async () => {
+  it('commits the parts of a login with it, none when the statement fails, and lets them read what it wrote', async () => {
     const openid = newOpenid();
     // A part that fails (a NOT NULL column left empty) fails the whole statement: neither the
     // events nor the session_key written beside them remain.
@@ -195,29 +196,35 @@ describe.each(databaseTargets())('users on $name', (target) => {
     };
     await expect(
       users.logIn({ appId, openid, now: now() }, undefined, {
-        alongside: () => [saveSessionKeyPart(appId, openid, 'ZmFpbGVkLWF0dGVtcHQ='), failing],
+        parts: [saveSessionKeyPart(appId, openid, 'ZmFpbGVkLWF0dGVtcHQ='), failing],
       }),
     ).rejects.toMatchObject({ code: '23502' });
     expect(await eventTypes(db, userIdFor(appId, openid))).toEqual([]);
     expect(await users.sessionKeys.get(appId, openid)).toBeNull();
     expect(await users.findByOpenid(appId, openid)).toBeNull();
 
-    // A conflict (here: a required part that finds nothing) makes a fresh attempt, with fresh parts.
-    const seen: number[] = [];
+    // A part reads what its statement wrote: the users row (`snapshot`) and the events (`appended`).
+    await db.exec('CREATE TABLE IF NOT EXISTS login_notes (user_id uuid, is_new boolean, token_version integer, n serial)');
+    const note: AppendPart = {
+      sql: (_param, when) =>
+        `INSERT INTO login_notes (user_id, is_new, token_version) SELECT u.id, ` +
+        `EXISTS (SELECT 1 FROM appended WHERE type = 'UserRegistered'), u.token_version FROM snapshot u WHERE ${when}`,
+    };
     const { isNew, user } = await users.logIn({ appId, openid, unionid: 'u-tx', now: now() }, undefined, {
-      alongside: (result) => {
-        seen.push(result.user.tokenVersion);
-        const parts: AppendPart[] = [saveSessionKeyPart(appId, openid, `a2V5LSR7${seen.length}`)];
-        if (seen.length === 1) parts.push({ requiredByAppend: true, sql: () => 'SELECT 1 WHERE false' });
-        return parts;
-      },
+      parts: [saveSessionKeyPart(appId, openid, 'a2V5LSR7'), note],
     });
-    expect(seen).toEqual([0, 0]);
     expect(isNew).toBe(true);
     expect(await eventTypes(db, user.id)).toEqual(['UserRegistered', 'UserLoggedIn']);
-    expect(await users.sessionKeys.get(appId, openid)).toBe('a2V5LSR72');
+    expect(await users.sessionKeys.get(appId, openid)).toBe('a2V5LSR7');
+    await users.revokeSessions(user.id, now());
+    await users.logIn({ appId, openid, now: now() }, undefined, { parts: [note] });
+    const notes = await db.query('SELECT user_id, is_new, token_version FROM login_notes WHERE user_id = $1 ORDER BY n', [user.id]);
+    expect(notes.rows).toEqual([
+      { user_id: user.id, is_new: true, token_version: 0 },
+      { user_id: user.id, is_new: false, token_version: 1 },
+    ]);
     // The row handed back is the row the statement wrote.
-    expect(user).toEqual(await users.findById(user.id));
+    expect((await users.findById(user.id))?.tokenVersion).toBe(1);
     const again = await users.logIn({ appId, openid, profile: { nickname: 'Tx', avatarUrl: 'https://a/x.png' }, now: now() });
     expect(again.user).toEqual(await users.findById(user.id));
   });
@@ -250,9 +257,9 @@ describe.each(databaseTargets())('users on $name', (target) => {
     expect(streams.rows.every((r) => r.stream_id.startsWith(LOGIN_FAILURE_STREAM_PREFIX))).toBe(true);
 
     // Async: visible once the projection has caught up with the log.
-    let listed: LoginFailureRow[] = [];
+    let listed: FailedLoginRow[] = [];
     await eventually(async () => {
-      await users.catchUpLoginFailures();
+      await catchUpLoginFailures(db);
       listed = await listLoginFailures(db, { appId: failingApp });
       expect(listed).toHaveLength(3);
     });
@@ -266,7 +273,7 @@ describe.each(databaseTargets())('users on $name', (target) => {
     const live = (await db.query('SELECT * FROM login_failures ORDER BY global_position')).rows;
     await rebuildAsyncProjection(db, loginFailuresProjection);
     await eventually(async () => {
-      await users.catchUpLoginFailures();
+      await catchUpLoginFailures(db);
       expect((await db.query('SELECT * FROM login_failures ORDER BY global_position')).rows).toEqual(live);
     });
   });

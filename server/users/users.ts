@@ -1,109 +1,144 @@
-// What the server's routes call: one object over the user streams, the users table, the
-// session keys and the failed-login record.
+// The users repository: user commands run on the event store (decide from the snapshot row,
+// append with the row in one statement), and the lookups of the `users` table.
 
+import { recordFromRow, selectList } from '../store/columns.js';
 import type { AppendPart } from '../store/append.js';
-import type { Database } from '../store/database.js';
-import type { EventStore } from '../store/eventStore.js';
+import type { Database, Queryable } from '../store/database.js';
+import { createEventStore, type EventStore } from '../store/event-store.js';
+import type { RebuildOptions } from '../store/snapshots.js';
 import type { LogIn, Profile, UserCommand } from './commands.js';
-import type { ProfileSource, UserEventMetadata } from './events.js';
-import { createUserEventStore, handleUserCommand, type HandleOptions, type UserCommandResult } from './handler.js';
-import { catchUpLoginFailures, recordLoginFailure, type LoginFailure } from './loginFailures.js';
-import { SessionKeys } from './sessionKeys.js';
-import { findUserById, findUserByOpenid, rebuildUsers, type UserRow } from './usersProjection.js';
+import { decide } from './decider.js';
 import { UserNotFoundError } from './errors.js';
+import type { ProfileSource, UserEvent, UserEventMetadata } from './events.js';
+import { userIdFor, userStreamId } from './identity.js';
+import { recordLoginFailure, type FailedLogin } from './login-failures.js';
+import { forgetSessionKeyPart, SessionKeys } from './session-keys.js';
+import { USER_COLUMNS, type User } from './user.js';
+import { userStream } from './user-stream.js';
 
-export interface LogInResult {
+export interface UserCommandResult {
+  userId: string;
+  /** This command registered the user (first login, or first login after erasure). */
   isNew: boolean;
-  user: UserRow;
+  /** The events it appended (none when it changed nothing). */
+  events: UserEvent[];
+  /** The user after the command, as its statement wrote the row (null: never registered). */
+  user: User | null;
 }
 
-export interface LogInOptions {
+export interface UserCommandOptions {
   /**
-   * More writes that commit with the login or not at all, in its statement; called once per
-   * attempt (a conflict makes another), with that attempt's outcome.
+   * More writes that commit with the command's events or not at all, in their statement. A
+   * part may read the CTEs `appended` (the events) and `snapshot` (the users row written).
    */
-  alongside?: (result: LogInResult) => readonly AppendPart[];
+  parts?: readonly AppendPart[];
+}
+
+export interface LogInOutcome {
+  isNew: boolean;
+  user: User;
+}
+
+/** The event store over user streams (and any other stream: failed logins, tools). */
+export function createUserEventStore(db: Database): EventStore {
+  return createEventStore(db, { streamTypes: [userStream] });
+}
+
+const targetUserId = (command: UserCommand): string =>
+  command.type === 'LogIn' ? userIdFor(command.data.appId, command.data.openid) : command.data.userId;
+
+const SELECT_USERS = `SELECT ${selectList(USER_COLUMNS)} FROM users`;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function findUserById(q: Queryable, id: string): Promise<User | null> {
+  if (!uuid.test(id)) return null;
+  const { rows } = await q.query(`${SELECT_USERS} WHERE id = $1`, [id], { name: 'miniauth_user_by_id' });
+  return rows[0] ? recordFromRow(USER_COLUMNS, rows[0]) : null;
+}
+
+export async function findUserByOpenid(q: Queryable, appId: string, openid: string): Promise<User | null> {
+  const { rows } = await q.query(`${SELECT_USERS} WHERE app_id = $1 AND openid = $2`, [appId, openid]);
+  return rows[0] ? recordFromRow(USER_COLUMNS, rows[0]) : null;
 }
 
 export class Users {
-  readonly db: Database;
   readonly store: EventStore;
+  /** The newest session secret of each (app, openid): server-side only. */
   readonly sessionKeys: SessionKeys;
-  readonly #options: HandleOptions;
 
-  constructor(db: Database, options: HandleOptions = {}) {
-    this.db = db;
-    this.store = createUserEventStore(db);
-    this.sessionKeys = new SessionKeys(db);
-    this.#options = options;
+  constructor(store: EventStore) {
+    this.store = store;
+    this.sessionKeys = new SessionKeys(store.db);
   }
 
-  handle(command: UserCommand, options: Pick<HandleOptions, 'alongside'> = {}): Promise<UserCommandResult> {
-    return handleUserCommand(this.store, command, { ...this.#options, ...options });
+  get db(): Database {
+    return this.store.db;
   }
 
-  /** The users row after the command, as its statement wrote it. */
-  #row(result: UserCommandResult): UserRow {
+  /**
+   * Runs a command against its user's stream. Domain refusals (unknown or erased user, invalid
+   * data) are thrown as typed errors at once; only conflicts are retried.
+   */
+  async handle(command: UserCommand, options: UserCommandOptions = {}): Promise<UserCommandResult> {
+    const userId = targetUserId(command);
+    // Erasure forgets the session secret in the statement of UserErased, whoever asks for it.
+    const parts = command.type === 'EraseUser' ? [forgetSessionKeyPart(), ...(options.parts ?? [])] : options.parts;
+    const handled = await this.store.handle<User, UserEvent>(userStreamId(userId), (state) => decide(command, state), { parts });
+    return {
+      userId,
+      isNew: handled.events.some((event) => event.type === 'UserRegistered'),
+      events: handled.events,
+      user: handled.after,
+    };
+  }
+
+  /** The user after the command. */
+  async #user(command: UserCommand, options?: UserCommandOptions): Promise<User> {
+    const result = await this.handle(command, options);
     if (!result.user) throw new UserNotFoundError(result.userId);
     return result.user;
   }
 
-  /** Register-or-log-in; `alongside` commits with the login's events. */
-  async logIn(data: LogIn['data'], metadata?: UserEventMetadata, options: LogInOptions = {}): Promise<LogInResult> {
-    const { alongside } = options;
-    const result = await this.handle(
-      { type: 'LogIn', data, ...(metadata && { metadata }) },
-      alongside ? { alongside: (handled) => alongside({ isNew: handled.isNew, user: this.#row(handled) }) } : {},
-    );
-    return { isNew: result.isNew, user: this.#row(result) };
+  /** Register-or-log-in. */
+  async logIn(data: LogIn['data'], metadata?: UserEventMetadata, options: UserCommandOptions = {}): Promise<LogInOutcome> {
+    const result = await this.handle({ type: 'LogIn', data, ...(metadata && { metadata }) }, options);
+    if (!result.user) throw new UserNotFoundError(result.userId);
+    return { isNew: result.isNew, user: result.user };
   }
 
-  async updateProfile(
-    userId: string,
-    profile: Profile & { source?: ProfileSource },
-    now: Date,
-    metadata?: UserEventMetadata,
-  ): Promise<UserRow> {
-    const command = { type: 'UpdateProfile' as const, data: { userId, ...profile, now } };
-    return this.#row(await this.handle({ ...command, ...(metadata && { metadata }) }));
+  updateProfile(userId: string, profile: Profile & { source?: ProfileSource }, now: Date, metadata?: UserEventMetadata): Promise<User> {
+    return this.#user({ type: 'UpdateProfile', data: { userId, ...profile, now }, ...(metadata && { metadata }) });
   }
 
-  async bindPhone(
-    userId: string,
-    phone: { phone: string; countryCode: string },
-    now: Date,
-    metadata?: UserEventMetadata,
-  ): Promise<UserRow> {
-    const command = { type: 'BindPhone' as const, data: { userId, ...phone, now } };
-    return this.#row(await this.handle({ ...command, ...(metadata && { metadata }) }));
+  bindPhone(userId: string, phone: { phone: string; countryCode: string }, now: Date, metadata?: UserEventMetadata): Promise<User> {
+    return this.#user({ type: 'BindPhone', data: { userId, ...phone, now }, ...(metadata && { metadata }) });
   }
 
-  /** Logout everywhere: returns the row with the raised token version. */
-  async revokeSessions(userId: string, now: Date, metadata?: UserEventMetadata): Promise<UserRow> {
-    return this.#row(await this.handle({ type: 'RevokeSessions', data: { userId, now }, ...(metadata && { metadata }) }));
+  /** Logout everywhere: the user with the raised token version. */
+  revokeSessions(userId: string, now: Date, metadata?: UserEventMetadata): Promise<User> {
+    return this.#user({ type: 'RevokeSessions', data: { userId, now }, ...(metadata && { metadata }) });
   }
 
+  /** Erasure: the personal data's key and the session secret go in the statement of UserErased. */
   async erase(userId: string, now: Date, metadata?: UserEventMetadata): Promise<void> {
     await this.handle({ type: 'EraseUser', data: { userId, now }, ...(metadata && { metadata }) });
   }
 
-  findById(userId: string): Promise<UserRow | null> {
+  findById(userId: string): Promise<User | null> {
     return findUserById(this.db, userId);
   }
 
-  findByOpenid(appId: string, openid: string): Promise<UserRow | null> {
+  findByOpenid(appId: string, openid: string): Promise<User | null> {
     return findUserByOpenid(this.db, appId, openid);
   }
 
-  recordLoginFailure(failure: LoginFailure): Promise<void> {
+  /** A failed login, kept for support (its errcode and WeChat's rid) in a stream of its own. */
+  recordLoginFailure(failure: FailedLogin): Promise<void> {
     return recordLoginFailure(this.store, failure);
   }
 
-  catchUpLoginFailures(): Promise<number> {
-    return catchUpLoginFailures(this.db);
-  }
-
-  rebuild(): Promise<number> {
-    return rebuildUsers(this.db);
+  /** Empties `users` and folds every user stream into it again; returns the events folded. */
+  rebuild(options?: RebuildOptions): Promise<number> {
+    return this.store.rebuild(userStream, options);
   }
 }

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { deliver, fail, failed, ok, succeeded, type Settled } from './callbacks.js';
+import { asyncCall, fail, failed, ok, succeeded, type Settled } from './callbacks.js';
 import type { DeviceAnswer, DeviceLink } from './device-link.js';
 import { NETWORK_FAILURES, type WxNetwork } from './network.js';
 import type {
+  CheckSessionOption,
   ChooseAvatarEvent,
+  GeneralCallbackResult,
   GetPhoneNumberEvent,
   GetUserInfoOption,
   GetUserProfileOption,
+  LoginOption,
   LoginSuccessResult,
   UserInfo,
   UserInfoResult,
@@ -36,6 +39,8 @@ export class Identity {
   readonly decisions: UserDecisions = { profile: 'allow', phone: 'allow' };
   /** Answer profiles as WeChat has since 2022-10: "微信用户" and a grey avatar. */
   anonymousProfile = false;
+  /** Calls to the device side whose answer has not landed yet. */
+  inFlight = 0;
 
   constructor(
     private readonly device: DeviceLink,
@@ -44,7 +49,7 @@ export class Identity {
 
   api(): Pick<WxApi, 'login' | 'checkSession' | 'getUserProfile' | 'getUserInfo'> {
     return {
-      login: (option) => {
+      login: asyncCall((option?: LoginOption) => {
         const outcome = this.call('login', option?.timeout, (signal) => this.device.forUser('/__sim/login', {}, signal)).then(
           (answer): Settled<LoginSuccessResult, WxFailResult> => {
             if (!answer.ok) return failed(answer.error);
@@ -60,27 +65,26 @@ export class Identity {
               : { at: Date.now(), errMsg: settled.error.errMsg },
           );
         });
-        deliver(option, outcome);
-      },
-      checkSession: (option) => {
-        const outcome = this.call('checkSession', undefined, (signal) =>
-          this.device.forUser('/__sim/check-session', {}, signal),
-        ).then((answer): Settled<{ errMsg: string }, WxFailResult> => {
-          if (!answer.ok) return failed(answer.error);
-          return answer.value.valid === true ? succeeded(ok('checkSession')) : failed(fail('checkSession', 'session time out'));
-        });
-        deliver(option, outcome);
-      },
-      getUserProfile: (option: GetUserProfileOption) => {
-        if (typeof option.desc !== 'string') {
-          return deliver(option, failed(fail('getUserProfile', 'parameter error: parameter.desc should be String instead of Undefined;')));
+        return outcome;
+      }),
+      checkSession: asyncCall((_option?: CheckSessionOption) =>
+        this.call('checkSession', undefined, (signal) => this.device.forUser('/__sim/check-session', {}, signal)).then(
+          (answer): Settled<GeneralCallbackResult, WxFailResult> => {
+            if (!answer.ok) return failed(answer.error);
+            return answer.value.valid === true ? succeeded(ok('checkSession')) : failed(fail('checkSession', 'session time out'));
+          },
+        ),
+      ),
+      getUserProfile: asyncCall((option?: GetUserProfileOption) => {
+        if (typeof option?.desc !== 'string') {
+          return failed(fail('getUserProfile', 'parameter error: parameter.desc should be String instead of Undefined;'));
         }
         if (option.desc.length === 0 || option.desc.length > 30) {
-          return deliver(option, failed(fail('getUserProfile', 'desc length does not meet the requirements')));
+          return failed(fail('getUserProfile', 'desc length does not meet the requirements'));
         }
-        deliver(option, this.profile('getUserProfile'));
-      },
-      getUserInfo: (option: GetUserInfoOption) => deliver(option, this.profile('getUserInfo')),
+        return this.profile('getUserProfile');
+      }),
+      getUserInfo: asyncCall((_option?: GetUserInfoOption) => this.profile('getUserInfo')),
     };
   }
 
@@ -131,6 +135,7 @@ export class Identity {
     const limit = this.network.timeoutFor(timeout === undefined ? {} : { timeout });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), limit);
+    this.inFlight += 1;
     try {
       if (this.network.mode === 'timeout') {
         await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -144,6 +149,7 @@ export class Identity {
       return failed(fail(api, error instanceof Error ? error.message : 'unknown error'));
     } finally {
       clearTimeout(timer);
+      this.inFlight -= 1;
     }
   }
 }

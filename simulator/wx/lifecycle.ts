@@ -16,8 +16,16 @@ export interface LaunchSpec {
   referrerInfo?: LaunchOptions['referrerInfo'];
 }
 
-type ShowListener = (options: LaunchOptions) => void;
-type HideListener = () => void;
+type ShowListener = WechatMiniprogram.OnAppShowCallback;
+type HideListener = WechatMiniprogram.OnAppHideCallback;
+
+/** No referrer: WeChat answers `{}` (its typings describe the fields of a referrer that is there). */
+const NO_REFERRER = {} as LaunchOptions['referrerInfo'];
+
+/** What every launch reports beside the page: an ordinary mini program, opened on its own. */
+function ordinaryLaunch(): Pick<LaunchOptions, 'apiCategory' | 'forwardMaterials' | 'hostExtraData'> {
+  return { apiCategory: 'default', forwardMaterials: [], hostExtraData: { host_scene: '' } };
+}
 
 export class AppLifecycle {
   private launchOptions: LaunchOptions;
@@ -30,7 +38,7 @@ export class AppLifecycle {
     private readonly stack: PageStack,
     homeRoute: string,
   ) {
-    this.launchOptions = { path: homeRoute, query: {}, scene: 1001, referrerInfo: {} };
+    this.launchOptions = { ...ordinaryLaunch(), path: homeRoute, query: {}, scene: 1001, referrerInfo: NO_REFERRER };
     this.enterOptions = this.launchOptions;
   }
 
@@ -45,7 +53,7 @@ export class AppLifecycle {
 
   hide(): void {
     this.foreground = false;
-    for (const listener of [...this.hideListeners]) listener();
+    for (const listener of [...this.hideListeners]) listener({ reason: 0 });
   }
 
   /** Back to the foreground; with a path (a card opened while in the background) the app relaunches there. */
@@ -55,10 +63,11 @@ export class AppLifecycle {
       this.enterOptions = this.open({ ...spec, path: spec.path });
     } else {
       this.enterOptions = {
+        ...ordinaryLaunch(),
         path: top?.route ?? this.launchOptions.path,
         query: spec?.query ?? { ...(top?.options ?? {}) },
         scene: spec?.scene ?? 1001,
-        referrerInfo: {},
+        referrerInfo: NO_REFERRER,
       };
     }
     this.foreground = true;
@@ -77,13 +86,13 @@ export class AppLifecycle {
         this.showListeners.push(listener);
       },
       offAppShow: (listener) => {
-        this.showListeners = listener === undefined ? [] : this.showListeners.filter((l) => l !== listener);
+        this.showListeners = listener === undefined ? [] : this.showListeners.filter((l) => !sameListener(l, listener));
       },
       onAppHide: (listener) => {
         this.hideListeners.push(listener);
       },
       offAppHide: (listener) => {
-        this.hideListeners = listener === undefined ? [] : this.hideListeners.filter((l) => l !== listener);
+        this.hideListeners = listener === undefined ? [] : this.hideListeners.filter((l) => !sameListener(l, listener));
       },
     };
   }
@@ -94,17 +103,23 @@ export class AppLifecycle {
     const query = { ...target.page.options, ...(spec.query ?? {}) };
     this.stack.reset({ route: target.page.route, options: query });
     return {
+      ...ordinaryLaunch(),
       path: target.page.route,
       query,
       scene: spec.scene ?? 1001,
       ...(spec.shareTicket === undefined ? {} : { shareTicket: spec.shareTicket }),
-      referrerInfo: spec.referrerInfo ?? {},
+      referrerInfo: spec.referrerInfo ?? NO_REFERRER,
     };
   }
 
   private notifyShow(): void {
     for (const listener of [...this.showListeners]) listener(copy(this.enterOptions));
   }
+}
+
+/** The typings give `off…` listeners another parameter type than `on…` ones; they are the same functions. */
+function sameListener(registered: unknown, given: unknown): boolean {
+  return registered === given;
 }
 
 function copy(options: LaunchOptions): LaunchOptions {

@@ -1,5 +1,5 @@
-import { deliver, failed, succeeded, type Settled } from './callbacks.js';
-import type { RequestFailResult, RequestMethod, RequestOption, RequestSuccessResult, RequestTask } from '../wx-types.js';
+import { callbacksOf, deliver, failed, succeeded, type Settled } from './callbacks.js';
+import type { RequestData, RequestFailResult, RequestMethod, RequestOption, RequestSuccessResult, RequestTask } from '../wx-types.js';
 
 /**
  * `wx.request` over real HTTP (node's fetch), with WeChat's rules: success for any HTTP
@@ -32,6 +32,8 @@ const METHODS: readonly RequestMethod[] = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PU
 export class WxNetwork {
   mode: NetworkMode = 'online';
   readonly sent: SentRequest[] = [];
+  /** Requests whose callbacks have not run yet. */
+  inFlight = 0;
 
   constructor(
     private readonly referer: string,
@@ -43,7 +45,7 @@ export class WxNetwork {
     return option.timeout ?? this.defaultTimeoutMs;
   }
 
-  request<T>(option: RequestOption<T>): RequestTask {
+  request<T extends RequestData>(option: RequestOption<T>): RequestTask {
     const controller = new AbortController();
     let aborted = false;
     const task: RequestTask = {
@@ -52,11 +54,16 @@ export class WxNetwork {
         controller.abort();
       },
     };
-    deliver(option, this.perform(option, controller.signal, () => aborted));
+    this.inFlight += 1;
+    const outcome = this.perform(option, controller.signal, () => aborted);
+    void outcome.then(() => {
+      this.inFlight -= 1;
+    });
+    deliver(callbacksOf<RequestSuccessResult<T>, RequestFailResult>(option), outcome);
     return task;
   }
 
-  private async perform<T>(
+  private async perform<T extends RequestData>(
     option: RequestOption<T>,
     signal: AbortSignal,
     wasAborted: () => boolean,
@@ -149,7 +156,7 @@ function encode(
   return { url, body };
 }
 
-async function readBody<T>(response: Response, option: RequestOption<T>): Promise<T> {
+async function readBody<T extends RequestData>(response: Response, option: RequestOption<T>): Promise<T> {
   if (option.responseType === 'arraybuffer') return asData<T>(await response.arrayBuffer());
   const text = (await response.text()).replace(/^\uFEFF/, '');
   if ((option.dataType ?? 'json') !== 'json') return asData<T>(text);
@@ -161,7 +168,7 @@ async function readBody<T>(response: Response, option: RequestOption<T>): Promis
 }
 
 /** The body as the type the page asked for: wx.request's `data` is the caller's claim. */
-function asData<T>(value: unknown): T {
+function asData<T extends RequestData>(value: unknown): T {
   return value as T;
 }
 

@@ -1,5 +1,5 @@
-import { deliver, fail, failed, ok, succeeded } from './callbacks.js';
-import type { NavigateBackOption, NavigateOption, WxApi, WxFailResult, WxPage } from '../wx-types.js';
+import { asyncCall, fail, failed, ok, succeeded, type Settled } from './callbacks.js';
+import type { GeneralCallbackResult, NavigateBackOption, NavigateOption, WxApi, WxFailResult, WxPage } from '../wx-types.js';
 
 /**
  * The page stack with WeChat's rules: at most 10 pages, `redirectTo` replaces the top,
@@ -106,34 +106,31 @@ function typeName(value: unknown): string {
 type NavigationApi = Pick<WxApi, 'navigateTo' | 'redirectTo' | 'reLaunch' | 'navigateBack'>;
 
 export function navigationApi(stack: PageStack): NavigationApi {
-  /** Resolves the url, applies the change, reports through the callbacks. */
-  function go(api: string, option: NavigateOption, change: (page: WxPage) => string | undefined): void {
-    const target = stack.resolve(option.url);
+  /** Resolves the url, applies the change, reports the outcome. */
+  function go(api: string, option: NavigateOption | undefined, change: (page: WxPage) => string | undefined) {
+    const target = stack.resolve(option?.url);
     const refusal = target.ok ? change(target.page) : target.reason;
-    deliver<{ errMsg: string }, WxFailResult>(
-      option,
-      refusal === undefined ? succeeded(ok(api)) : failed(fail(api, refusal)),
-    );
+    return outcome(api, refusal);
   }
 
   return {
-    navigateTo: (option) => go('navigateTo', option, (page) => stack.navigateTo(page)),
-    redirectTo: (option) =>
+    navigateTo: asyncCall((option?: NavigateOption) => go('navigateTo', option, (page) => stack.navigateTo(page))),
+    redirectTo: asyncCall((option?: NavigateOption) =>
       go('redirectTo', option, (page) => {
         stack.redirectTo(page);
         return undefined;
       }),
-    reLaunch: (option) =>
+    ),
+    reLaunch: asyncCall((option?: NavigateOption) =>
       go('reLaunch', option, (page) => {
         stack.reset(page);
         return undefined;
       }),
-    navigateBack: (option?: NavigateBackOption) => {
-      const refusal = stack.navigateBack(option?.delta ?? 1);
-      deliver<{ errMsg: string }, WxFailResult>(
-        option,
-        refusal === undefined ? succeeded(ok('navigateBack')) : failed(fail('navigateBack', refusal)),
-      );
-    },
+    ),
+    navigateBack: asyncCall((option?: NavigateBackOption) => outcome('navigateBack', stack.navigateBack(option?.delta ?? 1))),
   };
+}
+
+function outcome(api: string, refusal: string | undefined): Settled<GeneralCallbackResult, WxFailResult> {
+  return refusal === undefined ? succeeded(ok(api)) : failed(fail(api, refusal));
 }

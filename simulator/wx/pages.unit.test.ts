@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GeneralCallbackResult, NavigateOption } from '../wx-types.js';
+import type { GeneralCallbackResult } from '../wx-types.js';
 import { parsePageUrl } from './pages.js';
 import { createWxRuntime, type WxRuntime } from './runtime.js';
 
@@ -9,7 +9,11 @@ function phone(pages?: string[]): WxRuntime {
   return runtime;
 }
 
-type Navigate = (option: NavigateOption) => void;
+type Navigate = (option: {
+  url: string;
+  success: (res: GeneralCallbackResult) => void;
+  fail: (err: GeneralCallbackResult) => void;
+}) => unknown;
 
 function go(api: Navigate, url: string): Promise<{ ok: boolean; errMsg: string }> {
   return new Promise((resolve) => {
@@ -55,6 +59,15 @@ describe('the page stack', () => {
       { route: 'pages/index/index', options: {} },
       { route: 'pages/share/share', options: { id: '1' } },
     ]);
+  });
+
+  it('without callbacks, a call returns a promise (base library 2.10.2+) that rejects with the failure', async () => {
+    const runtime = phone(['pages/index/index', 'pages/share/share']);
+    await expect(runtime.wx.redirectTo({ url: '/pages/share/share?id=1' })).resolves.toEqual({ errMsg: 'redirectTo:ok' });
+    await expect(runtime.wx.navigateTo({ url: '/pages/nowhere/nowhere' })).rejects.toEqual({
+      errMsg: 'navigateTo:fail page "pages/nowhere/nowhere" is not found',
+    });
+    expect(runtime.getCurrentPages()).toEqual([{ route: 'pages/share/share', options: { id: '1' } }]);
   });
 
   it('reLaunch leaves only the new page', async () => {
@@ -112,7 +125,7 @@ describe('launch, hide and show', () => {
     const runtime = createWxRuntime({ simulatorUrl: 'http://127.0.0.1:9', appId: 'wxa' });
     runtime.sim.launch({ path: '/pages/share/share?from=card', query: { id: '42' }, scene: 1007 });
     expect(runtime.getCurrentPages()).toEqual([{ route: 'pages/share/share', options: { from: 'card', id: '42' } }]);
-    expect(runtime.wx.getLaunchOptionsSync()).toEqual({ path: 'pages/share/share', query: { from: 'card', id: '42' }, scene: 1007, referrerInfo: {} });
+    expect(runtime.wx.getLaunchOptionsSync()).toMatchObject({ path: 'pages/share/share', query: { from: 'card', id: '42' }, scene: 1007, referrerInfo: {} });
     expect(runtime.wx.getEnterOptionsSync().scene).toBe(1007);
   });
 

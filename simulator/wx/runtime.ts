@@ -1,4 +1,5 @@
-import type { Callbacks, GetCurrentPages, WxApi, WxPage, ChooseAvatarEvent, GetPhoneNumberEvent, LaunchOptions } from '../wx-types.js';
+import type { AccountInfo, ChooseAvatarEvent, GetCurrentPages, GetPhoneNumberEvent, LaunchOptions, WxApi, WxPage } from '../wx-types.js';
+import { deviceInfoApi } from './device-info.js';
 import { DeviceLink, type SimUserRef } from './device-link.js';
 import { Identity, type LoginRecord, type UserDecisions } from './identity.js';
 import { AppLifecycle, type LaunchSpec } from './lifecycle.js';
@@ -36,10 +37,12 @@ export interface WxTestHandle {
   setAnonymousProfile(anonymous: boolean): void;
   /** Requests that went out on the wire, oldest first. */
   readonly requests: readonly SentRequest[];
+  /** How many `wx.request` calls are still waiting for their answer. */
+  requestsInFlight(): number;
   /**
-   * `wx.login`, `wx.checkSession`, the profile dialogs and `wx.request` calls made and not yet
-   * answered: counted from the call until its callbacks have run. Zero, with the app idle, means
-   * no answer is on its way that could make it do more.
+   * The `wx.request`, `wx.login`, `wx.checkSession` and profile-dialog calls still waiting for
+   * their answer (their callbacks run in the same turn as it lands). Zero, with the app idle,
+   * means no answer is on its way that could make it do more.
    */
   inFlight(): number;
   readonly logins: readonly LoginRecord[];
@@ -81,24 +84,16 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
   const lifecycle = new AppLifecycle(stack, options.pages?.[0] ?? 'pages/index/index');
   const screen = new Screen();
 
-  let inFlight = 0;
-  const counted = <O extends Callbacks<never, never>>(option: O | undefined): O => {
-    inFlight += 1;
-    return untilComplete(option, () => (inFlight -= 1));
-  };
-  const calls = identity.api();
-
   const wx: WxApi = {
-    login: (option) => calls.login(counted(option)),
-    checkSession: (option) => calls.checkSession(counted(option)),
-    getUserProfile: (option) => calls.getUserProfile(counted(option)),
-    getUserInfo: (option) => calls.getUserInfo(counted(option)),
-    request: (option) => network.request(counted(option)),
+    ...deviceInfoApi(options.appId),
+    ...identity.api(),
+    request: (option) => network.request(option),
     ...storageApi(storage),
     ...screen.api(),
     ...navigationApi(stack),
     ...lifecycle.api(),
-    getAccountInfoSync: () => ({ miniProgram: { appId: options.appId, envVersion: 'develop', version: '' } }),
+    // `plugin` is there only when a plugin asks; the typings name it always.
+    getAccountInfoSync: () => ({ miniProgram: { appId: options.appId, envVersion: 'develop', version: '' } }) as AccountInfo,
   };
 
   const sim: WxTestHandle = {
@@ -116,7 +111,8 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
       identity.anonymousProfile = anonymous;
     },
     requests: network.sent,
-    inFlight: () => inFlight,
+    requestsInFlight: () => network.inFlight,
+    inFlight: () => network.inFlight + identity.inFlight,
     logins: identity.logins,
     toasts: screen.toasts,
     loadings: screen.loadings,
@@ -132,19 +128,4 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
   };
 
   return { wx, getCurrentPages: () => stack.pages(), sim };
-}
-
-/** The option with `complete` wrapped so that `done` runs after the caller's callbacks. */
-function untilComplete<O extends Callbacks<never, never>>(option: O | undefined, done: () => void): O {
-  const complete = option?.complete;
-  return {
-    ...option,
-    complete: (result: never) => {
-      try {
-        complete?.(result);
-      } finally {
-        done();
-      }
-    },
-  } as O;
 }

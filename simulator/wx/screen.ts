@@ -1,5 +1,5 @@
-import { deliver, fail, failed, ok, succeeded } from './callbacks.js';
-import type { HideOption, ShowLoadingOption, ShowModalOption, ShowToastOption, WxApi } from '../wx-types.js';
+import { asyncCall, fail, failed, ok, succeeded, type Settled } from './callbacks.js';
+import type { GeneralCallbackResult, ShowLoadingOption, ShowModalOption, ShowToastOption, WxApi, WxFailResult } from '../wx-types.js';
 
 /**
  * What the user saw: toasts, loading indicators and modal dialogs, recorded for tests. As on
@@ -45,41 +45,40 @@ export class Screen {
 
   api(): Pick<WxApi, 'showToast' | 'hideToast' | 'showLoading' | 'hideLoading' | 'showModal'> {
     return {
-      showToast: (option: ShowToastOption) => {
+      showToast: asyncCall((option?: ShowToastOption) => {
         const record: ToastRecord = {
-          title: option.title,
-          icon: option.icon ?? 'success',
-          duration: option.duration ?? 1500,
+          title: option?.title ?? '',
+          icon: option?.icon ?? 'success',
+          duration: option?.duration ?? 1500,
           at: Date.now(),
         };
         this.toasts.push(record);
         this.overlay = { kind: 'toast', record };
-        deliver(option, succeeded(ok('showToast')));
-      },
-      hideToast: (option?: HideOption) => this.hide('toast', 'hideToast', option),
-      showLoading: (option: ShowLoadingOption) => {
-        const record: LoadingRecord = { title: option.title, shownAt: Date.now(), hiddenAt: null };
+        return succeeded(ok('showToast'));
+      }),
+      hideToast: asyncCall(() => this.hide('toast', 'hideToast')),
+      showLoading: asyncCall((option?: ShowLoadingOption) => {
+        const record: LoadingRecord = { title: option?.title ?? '', shownAt: Date.now(), hiddenAt: null };
         this.loadings.push(record);
         this.overlay = { kind: 'loading', record };
-        deliver(option, succeeded(ok('showLoading')));
-      },
-      hideLoading: (option?: HideOption) => this.hide('loading', 'hideLoading', option),
-      showModal: (option: ShowModalOption) => {
+        return succeeded(ok('showLoading'));
+      }),
+      hideLoading: asyncCall(() => this.hide('loading', 'hideLoading')),
+      showModal: asyncCall((option?: ShowModalOption) => {
         const confirmed = this.modalAnswer === 'confirm';
-        this.modals.push({ title: option.title ?? '', content: option.content ?? '', confirmed, at: Date.now() });
-        deliver(option, succeeded({ ...ok('showModal'), confirm: confirmed, cancel: !confirmed }));
-      },
+        const content = option?.content ?? '';
+        this.modals.push({ title: option?.title ?? '', content, confirmed, at: Date.now() });
+        // `content` is answered only by an editable modal (what the person typed).
+        return succeeded({ ...ok('showModal'), confirm: confirmed, cancel: !confirmed, ...(option?.editable ? { content } : {}) });
+      }),
     };
   }
 
-  private hide(kind: 'toast' | 'loading', api: string, option: HideOption | undefined): void {
+  private hide(kind: 'toast' | 'loading', api: string): Settled<GeneralCallbackResult, WxFailResult> {
     // Newer base libraries refuse to hide what is not shown (a mismatched pair is a classic bug).
-    if (this.overlay?.kind !== kind) {
-      deliver(option, failed(fail(api, "toast can't be found")));
-      return;
-    }
+    if (this.overlay?.kind !== kind) return failed(fail(api, "toast can't be found"));
     if (this.overlay.kind === 'loading') this.overlay.record.hiddenAt = Date.now();
     this.overlay = null;
-    deliver(option, succeeded(ok(api)));
+    return succeeded(ok(api));
   }
 }

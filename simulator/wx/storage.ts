@@ -1,9 +1,10 @@
-import { deliver, fail, failed, ok, succeeded } from './callbacks.js';
+import { asyncCall, fail, failed, ok, succeeded } from './callbacks.js';
 import type {
   ClearStorageOption,
   GetStorageOption,
   RemoveStorageOption,
   SetStorageOption,
+  StorageCall,
   StorageInfo,
   WxApi,
 } from '../wx-types.js';
@@ -81,53 +82,44 @@ export function createWxStorage(initial?: Record<string, unknown>): WxStorage {
   return new WxStorage(initial);
 }
 
-type StorageApi = Pick<
-  WxApi,
-  | 'getStorageSync'
-  | 'setStorageSync'
-  | 'removeStorageSync'
-  | 'clearStorageSync'
-  | 'getStorageInfoSync'
-  | 'getStorage'
-  | 'setStorage'
-  | 'removeStorage'
-  | 'clearStorage'
->;
+type StorageApi = Pick<WxApi, StorageCall>;
 
 export function storageApi(storage: WxStorage): StorageApi {
+  const getStorage = asyncCall((option?: GetStorageOption) => {
+    const key = option?.key ?? '';
+    if (!storage.has(key)) return failed(fail('getStorage', 'data not found'));
+    return succeeded({ ...ok('getStorage'), data: storage.get(key) });
+  });
   return {
     // WeChat answers a missing key with an empty string, not undefined.
-    getStorageSync: <T>(key: string): T | '' => (storage.has(key) ? readAs<T>(storage, key) : ''),
+    getStorageSync: <T>(key: string): T => asStored<T>(storage.has(key) ? storage.get(key) : ''),
     setStorageSync: (key, data) => storage.set(key, data),
     removeStorageSync: (key) => storage.remove(key),
     clearStorageSync: () => storage.clear(),
     getStorageInfoSync: () => storage.info(),
-    getStorage<T>(option: GetStorageOption<T>) {
-      if (!storage.has(option.key)) return deliver(option, failed(fail('getStorage', 'data not found')));
-      deliver(option, succeeded({ ...ok('getStorage'), data: readAs<T>(storage, option.key) }));
-    },
-    setStorage(option: SetStorageOption) {
+    // The typings let the caller name the stored type; the value is whatever the app put there.
+    getStorage: getStorage as StorageApi['getStorage'],
+    setStorage: asyncCall((option?: SetStorageOption) => {
       try {
-        storage.set(option.key, option.data);
-        deliver(option, succeeded(ok('setStorage')));
+        storage.set(option?.key ?? '', option?.data);
+        return succeeded(ok('setStorage'));
       } catch (error) {
         const reason = error instanceof Error ? error.message.replace(/^setStorageSync:fail /, '') : 'unknown';
-        deliver(option, failed(fail('setStorage', reason)));
+        return failed(fail('setStorage', reason));
       }
-    },
-    removeStorage(option: RemoveStorageOption) {
-      storage.remove(option.key);
-      deliver(option, succeeded(ok('removeStorage')));
-    },
-    clearStorage(option?: ClearStorageOption) {
+    }),
+    removeStorage: asyncCall((option?: RemoveStorageOption) => {
+      storage.remove(option?.key ?? '');
+      return succeeded(ok('removeStorage'));
+    }),
+    clearStorage: asyncCall((_option?: ClearStorageOption) => {
       storage.clear();
-      deliver(option, succeeded(ok('clearStorage')));
-    },
+      return succeeded(ok('clearStorage'));
+    }),
   };
 }
 
-/** The stored value as the caller's type: storage holds whatever the app put there. */
-function readAs<T>(storage: WxStorage, key: string): T {
-  const value: unknown = storage.get(key);
+/** A stored value as the caller's type: storage holds whatever the app put there. */
+function asStored<T>(value: unknown): T {
   return value as T;
 }

@@ -13,7 +13,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../server/store/database.js';
+import type { Database } from '../../server/store/database.js';
+import { openDatabase } from '../../server/store/open-database.js';
 import { loadMigrations, migrate } from '../../server/store/migrate.js';
 import { dumpPglite } from '../../server/store/pglite.js';
 

@@ -187,7 +187,7 @@ export class Phone {
       navigateBack: following('navigateBack'),
       getUserProfile: (option) => {
         this.profileDialogs += 1;
-        wx.getUserProfile(option);
+        return wx.getUserProfile(option);
       },
       ...(settings.baseLibrary === 'legacy' ? { canIUse: (what: string) => what !== 'button.open-type.chooseAvatar' } : {}),
     };
@@ -296,8 +296,9 @@ export class Phone {
     };
     const call = calls[openType];
     if (!call) return Promise.reject(new Error(`navigator open-type "${openType}" is not followed by this phone`));
+    const navigate: (option: { url: string; fail(failure: { errMsg: string }): void; complete(): void }) => unknown = this.wx[call];
     return new Promise((resolve, reject) => {
-      this.wx[call]({
+      navigate({
         url,
         fail: (failure) => reject(new Error(`navigator to ${url}: ${failure.errMsg}`)),
         complete: () => resolve(),

@@ -1,0 +1,12 @@
+export { createWeChatGateway } from './gateway.js';
+export type { WeChatGateway, WeChatGatewayOptions, WeChatApp, WeChatSession, PhoneNumber } from './gateway.js';
+export { createMemoryAccessTokenCache } from './access-token.js';
+export type { AccessTokenCache, CachedAccessToken } from './access-token.js';
+export { parseRid, weChatErrorFor, STALE_ACCESS_TOKEN } from './errcodes.js';
+export type { WeChatApi } from './errcodes.js';
+export { WeChatError, OpenDataError } from './errors.js';
+export type { WeChatErrorCode, OpenDataErrorCode } from './errors.js';
+export type { WeChatLogger } from './http.js';
+export { createWeChatLoginProvider, WECHAT_PROVIDER } from './wechat-provider.js';
+export { decryptOpenData, verifyRawDataSignature, SESSION_KEY_INVALID, IV_INVALID, DECRYPT_FAILED } from './open-data.js';
+export type { OpenData, OpenDataWatermark, DecryptOpenDataInput, RawDataSignatureInput } from './open-data.js';

@@ -1,0 +1,43 @@
+// The user record: the decider's state, the fold of the user's stream, and the `users` row, in
+// one shape. Every SQL list of the table comes from USER_COLUMNS; a new field is a line there,
+// a case in `evolve` (./decider.ts) and a migration.
+
+import type { ColumnTable } from '../store/columns.js';
+
+export interface User {
+  id: string;
+  appId: string;
+  /** The login provider's id of the person in this app (WeChat's openid). */
+  openid: string;
+  unionid: string | null;
+  nickname: string | null;
+  avatarUrl: string | null;
+  /** Without the country code (WeChat's purePhoneNumber). */
+  phone: string | null;
+  phoneCountryCode: string | null;
+  /** Tokens carrying an older version are refused (logout everywhere, erasure). */
+  tokenVersion: number;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+  loginCount: number;
+  /** Set once the person erased their account: the personal fields are gone. */
+  erasedAt: Date | null;
+}
+
+export const USER_COLUMNS: ColumnTable<User> = {
+  id: { name: 'id', type: 'uuid' },
+  appId: { name: 'app_id', type: 'text' },
+  openid: { name: 'openid', type: 'text' },
+  unionid: { name: 'unionid', type: 'text' },
+  nickname: { name: 'nickname', type: 'text' },
+  avatarUrl: { name: 'avatar_url', type: 'text' },
+  phone: { name: 'phone', type: 'text' },
+  phoneCountryCode: { name: 'phone_country_code', type: 'text' },
+  tokenVersion: { name: 'token_version', type: 'integer' },
+  createdAt: { name: 'created_at', type: 'timestamptz' },
+  lastLoginAt: { name: 'last_login_at', type: 'timestamptz' },
+  loginCount: { name: 'login_count', type: 'integer' },
+  erasedAt: { name: 'erased_at', type: 'timestamptz' },
+};
+
+export const isErased = (user: User): boolean => user.erasedAt !== null;
