@@ -120,6 +120,10 @@ async function loggedEvents(): Promise<string[]> {
 
 async function play(scenario: string): Promise<void> {
   await page.click(`button[data-scenario="${scenario}"]`);
+  // The click empties the log; the scenario has begun once its phone logs an event. Until then
+  // (a fault being armed, an openid fetched) the page still shows the last scenario's state,
+  // which a wait for a state would take for this one's.
+  await page.waitForFunction(`document.querySelectorAll('#log li').length > 0`, null, { timeout: STEP_TIMEOUT_MS });
 }
 
 async function tap(action: string): Promise<void> {
