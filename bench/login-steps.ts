@@ -24,10 +24,9 @@ const IN_FLIGHT = 16;
 const CLOCK_TICKS_PER_SECOND = 100;
 const APP_ID = 'wx00000000000000st';
 
-/** CPU (ms) used so far by every postgres process visible here; undefined when none is. */
-function postgresCpuMs(): number | undefined {
-  let ticks = 0;
-  let seen = false;
+/** CPU (ms) used so far by each postgres process visible here, keyed by pid and start time. */
+function postgresCpuMs(): Map<string, number> {
+  const used = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     let stat: string;
@@ -37,11 +36,22 @@ function postgresCpuMs(): number | undefined {
       continue; // gone meanwhile
     }
     if (!stat.includes('(postgres)')) continue;
-    seen = true;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
+    used.set(`${pid}:${fields[19]}`, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
   }
-  return seen ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : undefined;
+  return used;
+}
+
+/**
+ * CPU (ms) PostgreSQL used between two readings: each process alive at the second, from the
+ * first (or from its start). One that ended meanwhile (another session's backend, on a shared
+ * server) takes its part with it: a sum over all processes would then drop, even below zero.
+ */
+function postgresCpuBetween(before: Map<string, number>, after: Map<string, number>): number | undefined {
+  if (after.size === 0) return undefined;
+  let used = 0;
+  for (const [key, ms] of after) used += ms - (before.get(key) ?? 0);
+  return used;
 }
 
 export interface StepCost {
@@ -65,12 +75,12 @@ async function measure(step: string, operations: number, operation: (worker: num
     }),
   );
   const cpu = process.cpuUsage(cpuBefore);
-  const pgAfter = postgresCpuMs();
+  const pgUsed = postgresCpuBetween(pgBefore, postgresCpuMs());
   return {
     step,
     perSecond: operations / ((performance.now() - started) / 1000),
     nodeMicros: (cpu.user + cpu.system) / operations,
-    postgresMicros: pgBefore === undefined || pgAfter === undefined ? undefined : ((pgAfter - pgBefore) * 1000) / operations,
+    postgresMicros: pgUsed === undefined ? undefined : (pgUsed * 1000) / operations,
   };
 }
 

@@ -4,6 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMiniAuthError, systemClock } from './index.js';
+import { atRest } from './testing/at-rest.js';
 import type { Phone, PhoneOptions, World } from './testing/e2e-world.js';
 import { eventually, startWorld } from './testing/e2e-world.js';
 
@@ -58,7 +59,7 @@ describe('scenario 4: a server that keeps rejecting', () => {
       await expect(phone.auth.request({ url: '/me?late' })).rejects.toMatchObject({ code: 'RELOGIN_CAP_REACHED' });
       const sent = phone.runtime.sim.requests.length;
       await expect(phone.auth.request({ url: '/me?later' })).rejects.toMatchObject({ code: 'RELOGIN_CAP_REACHED' });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await atRest(phone);
       expect(phone.runtime.sim.requests.length).toBe(sent);
       expect(phone.runtime.sim.logins).toHaveLength(3); // the first login and two silent re-logins
       expect(phone.auth.getView()).toMatchObject({ failed: true, error: { code: 'RELOGIN_CAP_REACHED' } });
@@ -89,7 +90,7 @@ describe('scenario 7: failures end in a typed state with their retry policy', ()
     phone.auth.start(phone.runtime.sim.launch({ path: 'pages/index/index' }));
     await eventually(() => phone.auth.getView().failed, 'failed');
     phone.auth.retry();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await atRest(phone);
     expect(phone.auth.getView()).toMatchObject({ state: 'failed.blocked', error: { reason: 'blocked', code: 'WECHAT_USER_BLOCKED' } });
     expect(phone.runtime.sim.logins).toHaveLength(1);
     expect(phone.runtime.sim.toasts).toHaveLength(1);

@@ -23,6 +23,9 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'playground');
+// A step is a click's outcome showing. The slowest wait out a scenario's backoffs (two of
+// 500 ms): 1.5–1.8 s beside three CPU burners, the others under 0.4 s. 8 s is four times the
+// slowest, and a test's few steps stay within its 30 s.
 const STEP_TIMEOUT_MS = 8_000;
 
 const schema = `playground_e2e_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -117,6 +120,10 @@ async function loggedEvents(): Promise<string[]> {
 
 async function play(scenario: string): Promise<void> {
   await page.click(`button[data-scenario="${scenario}"]`);
+  // The click empties the log; the scenario has begun once its phone logs an event. Until then
+  // (a fault being armed, an openid fetched) the page still shows the last scenario's state,
+  // which a wait for a state would take for this one's.
+  await page.waitForFunction(`document.querySelectorAll('#log li').length > 0`, null, { timeout: STEP_TIMEOUT_MS });
 }
 
 async function tap(action: string): Promise<void> {

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMiniAuth, isMiniAuthError, wxPlatform, type HttpResponse, type MiniAuth } from '../client/index.js';
+import { atRest } from '../client/testing/at-rest.js';
 import { PAGES, startWorld, type World } from '../client/testing/e2e-world.js';
 import { SIMULATOR_APP } from '../server/config.js';
 import { createWxRuntime, WxStorage, type FaultSpec, type WxRuntime } from '../simulator/index.js';
@@ -17,7 +18,11 @@ import { mulberry32 } from '../test/support/prng.js';
 const RELOGIN_CAP = 2;
 const MAX_RETRIES = 2;
 const REQUEST_TIMEOUT_MS = 400;
-/** Far above the worst legitimate path (three login attempts with timeouts, backoff, a replay). */
+/**
+ * Far above the worst legitimate path, which the timeouts bound whatever the load: a request
+ * (400 ms), two re-login runs of three attempts (a 400 ms exchange and 20 ms backoff each) and
+ * a replay come to about 3.5 s; 8 s leaves as much again for a stalled event loop.
+ */
 const SETTLE_BOUND_MS = 8_000;
 
 interface Phone {
@@ -219,16 +224,10 @@ describe('the client SDK under random network failures and server errors', () =>
             expect(arrivals(outcome.id).length, `times ${outcome.id} was sent`).toBeLessThanOrEqual(2);
           }
 
-          // No loop: once the machine rests, nothing more goes out.
-          const restDeadline = Date.now() + SETTLE_BOUND_MS;
-          while (phone.auth.getView().busy && Date.now() < restDeadline) await sleep(10);
-          const [sentBefore, loginsBefore] = [phone.runtime.sim.requests.length, phone.runtime.sim.logins.length];
-          await sleep(250);
-          // Cooling down after WeChat's quota: one more attempt comes, a minute later, by design.
-          if (!phone.auth.getSnapshot().matches({ failed: 'coolingDown' })) {
-            expect(phone.runtime.sim.requests.length - sentBefore).toBe(0);
-            expect(phone.runtime.sim.logins.length - loginsBefore).toBe(0);
-          }
+          // No loop: the phone comes to rest (nothing in flight, no actor, no timer), so nothing
+          // more can go out. A loop never rests. Cooling down after WeChat's quota holds a timer
+          // for one more attempt a minute later, by design.
+          await atRest(phone, { timers: ['login.failed.coolingDown'], timeoutMs: SETTLE_BOUND_MS });
           // Every login run is at most 1 + MAX_RETRIES wx.login calls; runs are the first login,
           // one per revocation, and the re-logins a rejected burst may start (capped).
           const runsAllowed = 1 + revocations + bursts.length * RELOGIN_CAP;

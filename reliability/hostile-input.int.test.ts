@@ -189,7 +189,7 @@ describe('hostile input, fuzzed', () => {
       socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
       socket.on('close', () => resolve(received));
       socket.on('error', reject);
-      socket.setTimeout(5_000, () => socket.destroy(new Error('no answer')));
+      socket.setTimeout(5_000, () => socket.destroy(new Error('no answer'))); // idle 5 s: the answer takes milliseconds
     });
     s.watch.record('answer', text);
     const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0);

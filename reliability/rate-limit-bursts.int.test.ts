@@ -6,12 +6,15 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openThrowawaySchema, type ThrowawaySchema } from './support/databases.js';
-import { isTypedError, login, type Answer } from './support/http.js';
+import { eventually } from '../test/support/eventually.js';
+import { call, isAnswer, isTypedError, login, type Answer } from './support/http.js';
 import { auditLog } from './support/log-audit.js';
 import { startProcessWorld, type ProcessWorld } from './support/process-world.js';
 import type { ServerProcess } from './support/server-process.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+// Counters live a minute (the limiter's window): each burst below takes a second or two even on
+// a busy machine, so it falls in one window with room to spare.
 const PER_ADDRESS = 10;
 const PER_OPENID = 3;
 // Redis keeps counters between runs: every run uses addresses of its own.
@@ -27,8 +30,9 @@ describe('login rate limits under bursts, shared by two processes', () => {
     schema = await openThrowawaySchema();
     const env = { LOGIN_RATE_LIMIT: String(PER_ADDRESS), LOGIN_RATE_LIMIT_PER_OPENID: String(PER_OPENID), REDIS_URL, TRUST_PROXY: '127.0.0.1' };
     servers = await Promise.all([world.startServer('A', schema.url, env), world.startServer('B', schema.url, env)]);
-    // The limiter's Redis client connects in the background; let it settle before counting.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // A process gives its limiter's Redis client up to a second before it listens, and counts
+    // nothing until the client is connected: on a busy machine, wait until each one counts.
+    for (const server of servers) await eventually(async () => expect(await countsInRedis(server)).toBe(true));
   });
   afterAll(async () => {
     await world?.close();
@@ -36,6 +40,12 @@ describe('login rate limits under bursts, shared by two processes', () => {
   });
 
   const from = (address: string) => ({ 'x-forwarded-for': address });
+
+  /** A body-less login from a new address: counted, it leaves one login fewer for that address. */
+  async function countsInRedis(server: ServerProcess): Promise<boolean> {
+    const answer = await call(world.watch, server.url, 'POST', '/wx/login', { body: {}, headers: from(randomAddress()) });
+    return isAnswer(answer) && answer.headers.get('x-ratelimit-remaining') === String(PER_ADDRESS - 1);
+  }
 
   function expectLimited(answer: Answer): void {
     expect(answer.status, answer.text).toBe(429);

@@ -172,6 +172,9 @@ describe('token attacks over HTTP', () => {
     const out = await s.send('POST', '/auth/logout-all', { headers: { authorization: `Bearer ${user.token}` }, body: {} });
     expect(out.status).toBe(200);
     await refusedEverywhere(user.token, 'TOKEN_REVOKED');
+    // Within the TTL: the other process's cached version expires 1 s after the first call above,
+    // and the next call after that is refused. The 2 s on top are for one call on a busy
+    // machine (milliseconds alone).
     const ttl = 1_000;
     await eventually(async () => {
       const answer = (await call(s.watch, elsewhereBase, 'GET', '/me', { headers: { authorization: `Bearer ${user.token}` } })) as Answer;

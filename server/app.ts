@@ -53,6 +53,12 @@ function connectRateLimitRedis(url: string): Redis {
   return new Redis(url, { connectTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false });
 }
 
+/** Resolves once the client is connected; until then the limiter counts nothing. */
+function connected(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => redis.once('ready', () => resolve()));
+}
+
 export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const clock = deps.clock ?? Date.now;
   const app = Fastify({
@@ -117,14 +123,16 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     await root.register(accountRoutes, { account, tokens, versions });
   });
 
-  // Revocations announced by other processes are missed until the subscription is live; a
-  // Redis that is away must not hold up the start (the TTL bounds what is missed meanwhile).
+  // Revocations announced by other processes are missed until the subscription is live, and
+  // logins go uncounted until the limiter's client is connected; a Redis that is away must not
+  // hold up the start (the TTL bounds what is missed meanwhile).
   app.addHook('onReady', async () => {
     let timer: NodeJS.Timeout | undefined;
     const giveUp = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, REDIS_READY_WAIT_MS);
     });
-    await Promise.race([versions.ready(), giveUp]).finally(() => clearTimeout(timer));
+    const ready = Promise.all([versions.ready(), ownRedis && connected(ownRedis)]);
+    await Promise.race([ready, giveUp]).finally(() => clearTimeout(timer));
   });
   app.addHook('onClose', async () => {
     await versions.close();

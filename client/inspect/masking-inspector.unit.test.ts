@@ -45,6 +45,7 @@ function platformMachine() {
   });
 }
 
+// The actors answer at once: each wait takes microtasks; 2 s is for one that never ends.
 const settled = { timeout: 2000 };
 
 /** Plays a session that puts every kind of secret into context, events, and actor inputs and outputs. */

@@ -69,7 +69,10 @@ function expectNoSecret(sent: unknown[], secrets: readonly string[]): void {
   expect(text).toContain('[masked token #1]');
 }
 
-/** What the inspectors defer to an idle moment (setTimeout 0 outside a browser) has run. */
+/**
+ * What the inspectors defer to an idle moment (setTimeout 0 outside a browser) has run: timers
+ * fire in the order they fall due, so those set before this one run first, however late.
+ */
 const idle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('the Stately inspectors, through maskingInspector', () => {

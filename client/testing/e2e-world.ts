@@ -96,8 +96,13 @@ export function worldForThisFile(options: WorldOptions = {}): () => World {
   };
 }
 
-/** Waits (real time, short steps) until the check holds; fails with `what` if it never does. */
-export async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+/**
+ * Waits (real time, short steps) until the check holds; fails with `what` if it never does.
+ * A step here (a login, a consent) takes 20–200 ms alone and a few seconds on a busy machine;
+ * the 10 s default is for a step that never comes, and stays under the 30 s test timeout so
+ * the failure names it.
+ */
+export async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);

@@ -14,6 +14,10 @@ const POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 // Trust auth ignores it; the banner must still never show it.
 const PASSWORD = 'not-shown-anywhere';
 
+// Each CLI run starts a process under tsx: 2–4 s beside three CPU burners, 20 s once at the
+// heaviest load seen. A test that makes several gets that much per run.
+const RUN_MS = 20_000;
+
 const admin = new pg.Pool({ connectionString: POSTGRES, max: 2 });
 const schemas: string[] = [];
 let cwd: string;
@@ -96,7 +100,7 @@ describe('miniauth events', () => {
 
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toContain(`no user with openid o_nobody in app ${SIMULATOR_APP.appId}`);
-  });
+  }, 3 * RUN_MS);
 });
 
 describe('miniauth rebuild', () => {
@@ -125,7 +129,7 @@ describe('miniauth migrate', () => {
     const second = await runCli(['migrate'], { cwd, env: { DATABASE_URL: url } });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('up to date');
-  });
+  }, 2 * RUN_MS);
 });
 
 describe('bad configuration', () => {

@@ -22,21 +22,35 @@ function gate(): Gate {
   return { open, opened };
 }
 
+interface Follower {
+  seen: string[];
+  /** Resolves once the reader has made `count` more reads, each begun after this call. */
+  reads(count: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** Follows the log in small pages until stopped, recording every event id it is handed. */
-function follow(store: EventStore): { seen: string[]; stop: () => Promise<void> } {
+function follow(store: EventStore): Follower {
   const seen: string[] = [];
   let running = true;
   let after: LogCheckpoint | null = null;
+  let done = 0;
   const loop = (async () => {
     while (running) {
       const read = await store.readAll({ after, limit: 3 });
       seen.push(...read.events.map((e) => e.id));
       after = read.checkpoint;
+      done += 1;
       if (read.events.length === 0) await sleep(2);
     }
   })();
   return {
     seen,
+    // One read may be under way already (begun before the call): count one more than asked.
+    reads: async (count) => {
+      const target = done + count + 1;
+      while (done < target) await sleep(2);
+    },
     stop: async () => {
       running = false;
       await loop;
@@ -66,7 +80,7 @@ describe('following the log on pg', () => {
     const holdLow = gate();
     const holdIdFirst = gate();
     try {
-      await writeOutOfOrder(reader.seen, holdLow, holdIdFirst);
+      await writeOutOfOrder(reader, holdLow, holdIdFirst);
     } finally {
       // A failed expectation must not leave transactions open (close would wait for them).
       holdLow.open();
@@ -79,7 +93,8 @@ describe('following the log on pg', () => {
     expect([...reader.seen].sort()).toEqual([...expected].sort()); // nothing missed
   });
 
-  async function writeOutOfOrder(seen: string[], holdLow: Gate, holdIdFirst: Gate): Promise<void> {
+  async function writeOutOfOrder(reader: Follower, holdLow: Gate, holdIdFirst: Gate): Promise<void> {
+    const { seen } = reader;
     const otherStore = createEventStore(other);
 
     // 1. A transaction takes a LOWER position and commits AFTER one with a higher position.
@@ -97,7 +112,7 @@ describe('following the log on pg', () => {
     ]);
     const highestIssued = await db.query<{ p: string }>('SELECT last_value AS p FROM events_global_position_seq');
     expect(high.events[0]?.globalPosition).toBe(Number(highestIssued.rows[0]?.p));
-    await sleep(60); // the reader polls meanwhile
+    await reader.reads(3); // the reader polls meanwhile, however slow the machine
     // Had the reader taken the committed higher position now, it would later skip the lower one.
     expect(seen).not.toContain(highSecond);
     holdLow.open();
@@ -113,7 +128,7 @@ describe('following the log on pg', () => {
     });
     await idTaken.opened;
     await otherStore.appendToStream(`order-${randomUUID()}`, 'no_stream', [{ type: 'Happened', data: {} }]);
-    await sleep(30);
+    await reader.reads(3);
     holdIdFirst.open();
     await early;
 
@@ -130,6 +145,7 @@ describe('following the log on pg', () => {
       ),
     );
 
+    // The reader catches up in a few dozen reads of milliseconds; 10 s is for one that never does.
     const written = (await allEventIds(db)).length;
     const deadline = Date.now() + 10_000;
     while (seen.length < written && Date.now() < deadline) await sleep(10);

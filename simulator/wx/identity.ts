@@ -39,6 +39,8 @@ export class Identity {
   readonly decisions: UserDecisions = { profile: 'allow', phone: 'allow' };
   /** Answer profiles as WeChat has since 2022-10: "微信用户" and a grey avatar. */
   anonymousProfile = false;
+  /** Calls to the device side whose answer has not landed yet. */
+  inFlight = 0;
 
   constructor(
     private readonly device: DeviceLink,
@@ -133,6 +135,7 @@ export class Identity {
     const limit = this.network.timeoutFor(timeout === undefined ? {} : { timeout });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), limit);
+    this.inFlight += 1;
     try {
       if (this.network.mode === 'timeout') {
         await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -146,6 +149,7 @@ export class Identity {
       return failed(fail(api, error instanceof Error ? error.message : 'unknown error'));
     } finally {
       clearTimeout(timer);
+      this.inFlight -= 1;
     }
   }
 }

@@ -39,6 +39,12 @@ export interface WxTestHandle {
   readonly requests: readonly SentRequest[];
   /** How many `wx.request` calls are still waiting for their answer. */
   requestsInFlight(): number;
+  /**
+   * The `wx.request`, `wx.login`, `wx.checkSession` and profile-dialog calls still waiting for
+   * their answer (their callbacks run in the same turn as it lands). Zero, with the app idle,
+   * means no answer is on its way that could make it do more.
+   */
+  inFlight(): number;
   readonly logins: readonly LoginRecord[];
   readonly toasts: readonly ToastRecord[];
   readonly loadings: readonly LoadingRecord[];
@@ -106,6 +112,7 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
     },
     requests: network.sent,
     requestsInFlight: () => network.inFlight,
+    inFlight: () => network.inFlight + identity.inFlight,
     logins: identity.logins,
     toasts: screen.toasts,
     loadings: screen.loadings,

@@ -2,7 +2,7 @@
 // in login-page mode too, where the way back from the login page is its "Continue" link.
 
 import { describe, expect, it } from 'vitest';
-import { eventsSince, eventually, fillInProfile, loginBoxShown, sentTo, useExampleWorld } from './support/example-world.js';
+import { atRest, eventsSince, eventually, fillInProfile, loginBoxShown, sentTo, useExampleWorld } from './support/example-world.js';
 
 const example = useExampleWorld();
 
@@ -69,7 +69,7 @@ describe('the profile page in login-page mode', () => {
     await login.tap('#login');
     await eventually(() => login.find('#signed-in') !== undefined, 'signed in on the login page');
     expect(login.text()).toContain('Signed in as Frank.');
-    await new Promise((resolve) => setTimeout(resolve, 50)); // room for a stray navigation
+    await atRest(phone); // a stray navigation would have been made by now
     expect(phone.runtime.getCurrentPages()).toEqual([{ route: 'pages/login/index', options: {} }]);
     expect(sentTo(phone, '/wx/login', 'POST')).toHaveLength(2);
     expect(sentTo(phone, '/me/profile', 'PUT')).toHaveLength(1); // the profile was kept: no second consent

@@ -4,7 +4,7 @@
 // whose card a friend on another phone opens.
 
 import { describe, expect, it } from 'vitest';
-import { eventually, fillInProfile, loginBoxShown, sentTo, useExampleWorld } from './support/example-world.js';
+import { atRest, eventually, fillInProfile, loginBoxShown, sentTo, useExampleWorld } from './support/example-world.js';
 import type { Phone, ShareCard } from './support/phone.js';
 
 const example = useExampleWorld();
@@ -80,7 +80,7 @@ describe('component mode', () => {
     await fillInProfile(phone, home, 'Eve');
     await home.tap('#login-box', '#submit');
     await eventually(() => home.text().includes('Hello, Eve'), 'greeted');
-    await new Promise((resolve) => setTimeout(resolve, 50)); // room for a stray invitation to go out
+    await atRest(phone); // a stray invitation would have gone out by now
     expect(sentTo(phone, '/me')).toHaveLength(0);
   });
 });

@@ -1,6 +1,7 @@
 // The access token (cached, one refresh for many callers, renewed before expiry, replaced
 // once on 40001), and the calls that use it: phone number and checkSessionKey.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../../test/support/eventually.js';
 import { APP, rejectionOf, startHarness, type Harness } from './test-support.js';
 
 let h: Harness;
@@ -49,9 +50,12 @@ describe('getAccessToken', () => {
     const first = await gateway.getAccessToken(APP.appId);
     h.sim.advance(7200_000 - 4 * 60_000);
     expect(await gateway.getAccessToken(APP.appId)).toBe(first); // served at once, renewal started
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const renewed = await gateway.getAccessToken(APP.appId);
-    expect(renewed).not.toBe(first);
+    // Callers are served the old token until the renewal lands, and share the one renewal.
+    let renewed = first;
+    await eventually(async () => {
+      renewed = await gateway.getAccessToken(APP.appId);
+      expect(renewed).not.toBe(first);
+    });
     expect(count(STABLE) - before).toBe(2);
     h.sim.advance(7200_000 + 1_000);
     const afterExpiry = await gateway.getAccessToken(APP.appId);

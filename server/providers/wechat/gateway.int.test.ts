@@ -88,6 +88,8 @@ describe('code2Session on a bad day', () => {
     const started = Date.now();
     const error = await rejectionOf(h.gateway({ timeoutMs: 300 }).code2Session(APP.appId, 'any-code'));
     expect(error).toMatchObject({ code: 'WECHAT_TIMEOUT', retryable: true });
+    // On time: the deadline is 300 ms, WeChat would answer at 5 s; a bound of 2 s leaves 1.7 s
+    // for a stalled event loop.
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 

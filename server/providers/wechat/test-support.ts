@@ -47,7 +47,8 @@ export async function startHarness(options: { clock?: () => number; forceRefresh
     logs,
     calls,
     gateway: (overrides = {}) =>
-      createWeChatGateway({ apiBase: base, apps: [APP], timeoutMs: 2000, logger, transport: countingTransport, clock: () => sim.now(), ...overrides }),
+      // A call to the simulator on loopback takes milliseconds: 10 s is for one that never comes.
+      createWeChatGateway({ apiBase: base, apps: [APP], timeoutMs: 10_000, logger, transport: countingTransport, clock: () => sim.now(), ...overrides }),
     close: async () => {
       transport.close();
       await sim.close();

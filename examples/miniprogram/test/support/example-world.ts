@@ -3,6 +3,7 @@
 // things a person does with the login box.
 
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { atRest } from '../../../../client/testing/at-rest.js';
 import { eventually, startWorld } from '../../../../client/testing/e2e-world.js';
 import type { World, WorldOptions } from '../../../../client/testing/e2e-world.js';
 import { copyExample } from './example-copy.js';
@@ -10,7 +11,7 @@ import type { ExampleCopy } from './example-copy.js';
 import { Phone } from './phone.js';
 import type { Page, PhoneSettings } from './phone.js';
 
-export { eventually };
+export { atRest, eventually };
 
 export interface ExampleWorld {
   world(): World;
