@@ -5,6 +5,8 @@ import { fromTransition } from 'xstate';
 import { hasProfile } from '../../machines/index.js';
 import type { ModelEvent } from './alphabet.js';
 import { isAlive, tokenNumber, tokenVerdict } from './environment.js';
+import { loginMachine } from '../../machines/login-machine.js';
+import type { LoginLogic } from './machine-step.js';
 import type { ModelState } from './test-model.js';
 import { initialModelState, modelStep } from './test-model.js';
 
@@ -36,7 +38,7 @@ export function abstractState(state: ModelState): string {
  * The test model as actor logic that xstate/graph can traverse. Steps are remembered per state
  * object, so a second traversal (shortest paths after the adjacency map) costs little.
  */
-export function loginTestLogic() {
+export function loginTestLogic(machine: LoginLogic = loginMachine) {
   const memo = new WeakMap<ModelState, Map<string, ModelState>>();
   return fromTransition((state: ModelState, event: ModelEvent) => {
     let known = memo.get(state);
@@ -45,5 +47,5 @@ export function loginTestLogic() {
     let next = known.get(key);
     if (!next) known.set(key, (next = modelStep(state, event)));
     return next;
-  }, initialModelState());
+  }, initialModelState(machine));
 }

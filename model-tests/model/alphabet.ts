@@ -5,11 +5,10 @@
 import type { AppConfig } from './environment.js';
 import { isAlive, tokenNumber, tokenVerdict } from './environment.js';
 import { activeNodeIds, activeInvokes } from './machine-step.js';
-import type { LoginSnapshot } from './machine-step.js';
+import type { LoginLogic, LoginSnapshot } from './machine-step.js';
 import type { Ending, Fault } from './outcomes.js';
 import { possibleEndings } from './outcomes.js';
 import type { ModelState } from './test-model.js';
-import { loginMachine } from '../../machines/login-machine.js';
 
 export type PageName = 'share' | 'login';
 export type Pause = 'minute' | 'week';
@@ -18,6 +17,7 @@ export type ModelEvent =
   | { type: 'INSTALL'; mode: AppConfig['mode']; profile: AppConfig['profile'] }
   | { type: 'LAUNCH'; page: PageName }
   | { type: 'RELAUNCH'; page: PageName; after: Pause }
+  | { type: 'REINSTALL'; page: PageName }
   | { type: 'LOGIN' }
   | { type: 'RETRY' }
   | { type: 'LOGOUT' }
@@ -29,6 +29,7 @@ export type ModelEvent =
   | { type: 'REQUEST' }
   | { type: 'ANSWER' }
   | { type: 'REVOKE_ELSEWHERE' }
+  | { type: 'ERASED' }
   | { type: 'KEY_RENEWED' }
   | { type: 'END'; invoke: string; ending: Ending }
   | { type: 'TIMER'; delay: string; eventType: string };
@@ -64,6 +65,8 @@ export function describeEvent(event: ModelEvent): string {
       return `launch on the ${event.page} page`;
     case 'RELAUNCH':
       return `relaunch a ${event.after} later on the ${event.page} page`;
+    case 'REINSTALL':
+      return `reinstall (or a new phone), launch on the ${event.page} page`;
     case 'CONSENT':
       return event.kind === 'profile' ? 'consent (avatar + nickname)' : 'consent (WeChat profile dialog)';
     case 'DENY':
@@ -78,6 +81,8 @@ export function describeEvent(event: ModelEvent): string {
       return 'the server answers the page request';
     case 'REVOKE_ELSEWHERE':
       return 'another phone logs out everywhere';
+    case 'ERASED':
+      return 'the person erases their data from another phone';
     case 'KEY_RENEWED':
       return 'WeChat renews the session key (a wx.login the server never sees)';
     case 'END':
@@ -112,8 +117,9 @@ export function isAtRest(snapshot: LoginSnapshot): boolean {
 }
 
 function timers(snapshot: LoginSnapshot): ModelEvent[] {
-  return activeNodeIds(snapshot.value).flatMap((id) =>
-    loginMachine.getStateNodeById(id).after.map((transition) => ({
+  const machine = snapshot.machine as LoginLogic;
+  return activeNodeIds(snapshot.value, machine.root).flatMap((id) =>
+    machine.getStateNodeById(id).after.map((transition) => ({
       type: 'TIMER' as const, delay: String(transition.delay), eventType: transition.eventType,
     })));
 }
@@ -124,14 +130,23 @@ function machineCan(snapshot: LoginSnapshot, event: ModelEvent): boolean {
   return snapshot.can(event as never);
 }
 
-export function eventsFor(state: ModelState): ModelEvent[] {
+export interface Alphabet {
+  /** The apps a walk may install. */
+  configs: readonly AppConfig[];
+  /** Page requests alive at once. */
+  maxLiveRequests: number;
+}
+
+export const PATH_ALPHABET: Alphabet = { configs: CONFIGS, maxLiveRequests: MAX_LIVE_REQUESTS };
+
+export function eventsFor(state: ModelState, alphabet: Alphabet = PATH_ALPHABET): ModelEvent[] {
   const { config, machine: snapshot, env } = state;
-  if (!config || !snapshot) return CONFIGS.map((c) => ({ type: 'INSTALL', ...c }));
+  if (!config || !snapshot) return alphabet.configs.map((c) => ({ type: 'INSTALL', ...c }));
   const pages: PageName[] = config.mode === 'loginPage' ? ['share', 'login'] : ['share'];
   const live = env.requests.filter(isAlive);
   const events: ModelEvent[] = [];
   // Signed out, a request goes out without a token and the machine never hears of it.
-  if (live.length < MAX_LIVE_REQUESTS && !snapshot.matches('signedOut')) events.push({ type: 'REQUEST' });
+  if (live.length < alphabet.maxLiveRequests && !snapshot.matches('signedOut')) events.push({ type: 'REQUEST' });
   if (snapshot.matches('idle')) return [...pages.map((page) => ({ type: 'LAUNCH' as const, page })), ...events];
 
   for (const invoke of activeInvokes(snapshot)) {
@@ -151,12 +166,13 @@ export function eventsFor(state: ModelState): ModelEvent[] {
     if (snapshot.matches('session')) {
       events.push({ type: 'SHOW', after: 'week' });
       // The world changes while the person looks at a page: only then does it matter here.
-      if (current !== null && tokenVerdict(env, current) === 'accepted') events.push({ type: 'REVOKE_ELSEWHERE' });
+      if (current !== null && tokenVerdict(env, current) === 'accepted') events.push({ type: 'REVOKE_ELSEWHERE' }, { type: 'ERASED' });
       if (env.wechatKey === env.serverKey && snapshot.hasTag('needsConsent')) events.push({ type: 'KEY_RENEWED' });
     }
     if (live.length === 0) {
       const pauses: Pause[] = current === null ? ['minute'] : ['minute', 'week'];
       for (const after of pauses) for (const page of pages) events.push({ type: 'RELAUNCH', page, after });
+      if (env.registered) events.push({ type: 'REINSTALL', page: pages[0]! });
     }
   }
   return dedupe(events);

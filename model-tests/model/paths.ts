@@ -10,6 +10,8 @@ import { machineGoals } from './goals.js';
 import type { ModelState, StepRecord } from './test-model.js';
 import { abstractState, loginTestLogic } from './abstraction.js';
 import { initialModelState, modelStep } from './test-model.js';
+import { loginMachine } from '../../machines/login-machine.js';
+import type { LoginLogic } from './machine-step.js';
 
 export interface ModelStepView {
   event: ModelEvent;
@@ -32,8 +34,8 @@ export function goalsOf(record: StepRecord): string[] {
   ];
 }
 
-export function allGoals(): string[] {
-  const goals = machineGoals();
+export function allGoals(machine: LoginLogic = loginMachine): string[] {
+  const goals = machineGoals(machine);
   return [
     ...goals.states.map((id) => `state:${id}`),
     ...goals.transitions.map((key) => `transition:${key}`),
@@ -61,8 +63,8 @@ const traversal = {
 };
 
 /** Replays events from a fresh install: the exact model states, whatever the walk merged. */
-export function replay(events: readonly ModelEvent[]): ModelPath {
-  let state = initialModelState();
+export function replay(events: readonly ModelEvent[], machine: LoginLogic = loginMachine): ModelPath {
+  let state = initialModelState(machine);
   const goals = new Set<string>();
   const steps = events.map((event) => {
     state = modelStep(state, event);
@@ -78,8 +80,8 @@ interface Candidate {
 }
 
 /** One candidate per edge of the walk: the shortest way to its source, then the edge. */
-function candidates(): Candidate[] {
-  const logic = loginTestLogic();
+function candidates(machine: LoginLogic): Candidate[] {
+  const logic = loginTestLogic(machine);
   const adjacency = getAdjacencyMap(logic, traversal as never) as AdjacencyMap<Snap, ModelEvent>;
   const shortest = getShortestPaths(logic, traversal as never) as unknown as Array<{ state: Snap; steps: Array<{ state: Snap; event: ModelEvent }> }>;
   const edgeGoals = (from: string, event: ModelEvent) =>
@@ -132,10 +134,10 @@ export interface GeneratedPaths {
   unreached: string[];
 }
 
-export function generatePaths(): GeneratedPaths {
-  const goals = allGoals();
-  const chosen = cover(candidates(), new Set(goals));
-  const paths = chosen.map((candidate) => replay(candidate.events));
+export function generatePaths(machine: LoginLogic = loginMachine): GeneratedPaths {
+  const goals = allGoals(machine);
+  const chosen = cover(candidates(machine), new Set(goals));
+  const paths = chosen.map((candidate) => replay(candidate.events, machine));
   const reached = new Set(paths.flatMap((path) => [...path.goals]));
   return { paths, goals, unreached: goals.filter((goal) => !reached.has(goal)) };
 }

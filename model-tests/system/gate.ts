@@ -5,6 +5,7 @@
 
 import type { WxApi, WxRuntime } from '../../simulator/index.js';
 import type { FaultSpec } from '../../simulator/index.js';
+import { describePage } from '../model/environment.js';
 
 export interface HeldCall {
   kind: 'wx.login' | 'wx.request';
@@ -27,10 +28,23 @@ interface Entry extends HeldCall {
 export interface Gate {
   /** What the SDK gets as `wx`. */
   wx: WxApi;
+  /** Navigations the SDK asked for, as `redirectTo pages/share/index?from=a b&invite=abc`. */
+  navigations(): readonly string[];
   held(): readonly HeldCall[];
   release(call: HeldCall, recipe?: Recipe): Promise<void>;
   /** Resolves once no released call is still on its way and the SDK has had time to react. */
   settled(): Promise<void>;
+}
+
+/** `/pages/share/index?from=a%20b&invite=abc` as the model describes a page. */
+function pageOfUrl(url: string): string {
+  const [path = '', query = ''] = url.split('?');
+  const options: Record<string, string> = {};
+  for (const pair of query.split('&').filter(Boolean)) {
+    const [key = '', value = ''] = pair.split('=');
+    options[decodeURIComponent(key)] = decodeURIComponent(value);
+  }
+  return describePage({ route: path.replace(/^\/+/, ''), options });
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -40,6 +54,7 @@ const SETTLE_LIMIT_MS = 10_000;
 export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promise<void>): Gate {
   const real = runtime.wx;
   const held: Entry[] = [];
+  const navigations: string[] = [];
   let inAir = 0;
   let offlineCalls = 0;
 
@@ -67,6 +82,14 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
 
   const wx: WxApi = {
     ...real,
+    redirectTo(option) {
+      navigations.push(`redirectTo ${pageOfUrl(option.url)}`);
+      real.redirectTo(option);
+    },
+    reLaunch(option) {
+      navigations.push(`reLaunch ${pageOfUrl(option.url)}`);
+      real.reLaunch(option);
+    },
     login(option = {}) {
       held.push({
         kind: 'wx.login', method: 'LOGIN', path: 'wx.login', header: {},
@@ -93,6 +116,7 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
 
   return {
     wx,
+    navigations: () => navigations,
     held: () => held.map(({ kind, method, path, header }) => ({ kind, method, path, header })),
     async release(call, recipe = {}) {
       const index = held.findIndex((entry) => entry.kind === call.kind && entry.method === call.method && entry.path === call.path);
