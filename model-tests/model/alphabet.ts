@@ -135,9 +135,29 @@ export interface Alphabet {
   configs: readonly AppConfig[];
   /** Page requests alive at once. */
   maxLiveRequests: number;
+  /**
+   * Which taps the person makes: those the machine takes (and the ignored taps the paths must
+   * check), which keeps the walk small; or every button the page shows, whatever the machine
+   * makes of it, which is what a person does.
+   */
+  taps: 'taken' | 'shown';
 }
 
-export const PATH_ALPHABET: Alphabet = { configs: CONFIGS, maxLiveRequests: MAX_LIVE_REQUESTS };
+export const PATH_ALPHABET: Alphabet = { configs: CONFIGS, maxLiveRequests: MAX_LIVE_REQUESTS, taps: 'taken' };
+
+/** The buttons a page shows for what the view says: the login box, retry, consent, the phone button, logout everywhere. */
+function shownTaps(snapshot: LoginSnapshot): ModelEvent[] {
+  const signedIn = snapshot.hasTag('signedIn');
+  const box = snapshot.hasTag('needsConsent');
+  const out = snapshot.matches('signedOut') || snapshot.hasTag('failed');
+  const taps: ModelEvent[] = [];
+  if (out || (snapshot.hasTag('busy') && !signedIn)) taps.push({ type: 'LOGIN' });
+  if (snapshot.hasTag('failed')) taps.push({ type: 'RETRY' });
+  if (box || signedIn || snapshot.hasTag('busy')) taps.push({ type: 'CONSENT', kind: 'profile' }, { type: 'CONSENT', kind: 'wechat' });
+  if (box || signedIn) taps.push({ type: 'DENY' });
+  if (signedIn) taps.push({ type: 'BIND_PHONE' }, { type: 'LOGOUT_EVERYWHERE' });
+  return taps;
+}
 
 export function eventsFor(state: ModelState, alphabet: Alphabet = PATH_ALPHABET): ModelEvent[] {
   const { config, machine: snapshot, env } = state;
@@ -153,8 +173,12 @@ export function eventsFor(state: ModelState, alphabet: Alphabet = PATH_ALPHABET)
     for (const ending of possibleEndings(invoke, env, snapshot)) events.push({ type: 'END', invoke, ending });
   }
   events.push(...timers(snapshot));
-  for (const event of USER_EVENTS) if (machineCan(snapshot, event)) events.push(event);
-  for (const tap of IGNORED_TAPS) if (matchesPath(snapshot, tap.where)) events.push(tap.event);
+  if (alphabet.taps === 'shown') {
+    events.push(...shownTaps(snapshot));
+  } else {
+    for (const event of USER_EVENTS) if (machineCan(snapshot, event)) events.push(event);
+    for (const tap of IGNORED_TAPS) if (matchesPath(snapshot, tap.where)) events.push(tap.event);
+  }
 
   // A 401 arriving while the session runs an invoke would leave it: not a path we need.
   const busySession = snapshot.matches('session') && snapshot.hasTag('busy');
