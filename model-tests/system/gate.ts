@@ -30,6 +30,8 @@ export interface Gate {
   wx: WxApi;
   /** Navigations the SDK asked for, as `redirectTo pages/share/index?from=a b&invite=abc`. */
   navigations(): readonly string[];
+  /** The wait (Retry-After, in ms) the last answer that came back named, if it named one. */
+  lastRetryAfterMs(): number | undefined;
   held(): readonly HeldCall[];
   release(call: HeldCall, recipe?: Recipe): Promise<void>;
   /** Resolves once no released call is still on its way and the SDK has had time to react. */
@@ -47,6 +49,13 @@ function pageOfUrl(url: string): string {
   return describePage({ route: path.replace(/^\/+/, ''), options });
 }
 
+/** Retry-After of an HTTP answer, from the body (`retryAfterSeconds`) or the header. */
+function retryAfterOf(result: unknown): number | undefined {
+  const { data, header } = (result ?? {}) as { data?: { retryAfterSeconds?: unknown }; header?: Record<string, string> };
+  const seconds = Number(data?.retryAfterSeconds ?? header?.['retry-after'] ?? header?.['Retry-After']);
+  return seconds > 0 ? seconds * 1000 : undefined;
+}
+
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Far above a loopback round trip, far below the test timeout: a call that hangs is a finding. */
 const SETTLE_LIMIT_MS = 10_000;
@@ -55,6 +64,7 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
   const real = runtime.wx;
   const held: Entry[] = [];
   const navigations: string[] = [];
+  let retryAfterMs: number | undefined;
   let inAir = 0;
   let offlineCalls = 0;
 
@@ -71,6 +81,7 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
       ...option,
       success: (result: never) => {
         land();
+        retryAfterMs = retryAfterOf(result);
         option.success?.(result);
       },
       fail: (error: never) => {
@@ -117,6 +128,7 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
   return {
     wx,
     navigations: () => navigations,
+    lastRetryAfterMs: () => retryAfterMs,
     held: () => held.map(({ kind, method, path, header }) => ({ kind, method, path, header })),
     async release(call, recipe = {}) {
       const index = held.findIndex((entry) => entry.kind === call.kind && entry.method === call.method && entry.path === call.path);
