@@ -11,6 +11,7 @@ import { allGoals, generatePaths, replay } from './model/paths.js';
 import type { ModelPath } from './model/paths.js';
 import { transitionKey } from './model/machine-step.js';
 import { abstractState } from './model/abstraction.js';
+import { checkWalk } from './walks/walk-report.js';
 
 const generated = generatePaths();
 
@@ -84,6 +85,11 @@ describe('the generated paths', () => {
       expect(again.steps.map((step) => abstractState(step.state))).toEqual(path.steps.map((step) => abstractState(step.state)));
       expect([...again.goals].sort()).toEqual([...path.goals].sort());
     }
+  });
+
+  it('keep every requirement on every step', () => {
+    const reports = generated.paths.map((path) => checkWalk(path)).filter((check) => check.violations.length > 0).map((check) => check.report());
+    expect(reports.join('\n\n')).toBe('');
   });
 
   it('stay few and short enough to run end to end in seconds', () => {

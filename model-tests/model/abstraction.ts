@@ -4,6 +4,7 @@
 import { fromTransition } from 'xstate';
 import { hasProfile } from '../../machines/index.js';
 import type { ModelEvent } from './alphabet.js';
+import { contextCounts } from './bounds.js';
 import { isAlive, tokenNumber, tokenVerdict } from './environment.js';
 import { loginMachine } from '../../machines/login-machine.js';
 import type { LoginLogic } from './machine-step.js';
@@ -24,7 +25,9 @@ export function abstractState(state: ModelState): string {
   const accepted = (n: number | null) => (n === null ? null : verdict(n) === 'accepted');
   const consenting = snapshot.matches({ session: 'submittingConsent' });
   return JSON.stringify([
-    config, snapshot.value, verdict(current), context.retries, context.relogins,
+    // Every count of the context (retries, re-logins, any other): one that grows without bound
+    // then makes the walk meet it, and the bounds stop it by name.
+    config, snapshot.value, verdict(current), contextCounts(context),
     hasProfile(context.user), env.profile, env.registered, context.deepLink !== null, env.serverKey === env.wechatKey,
     consenting ? [context.consent?.kind, context.consentResent, env.payloadKey === env.serverKey, env.payloadKey === env.wechatKey] : null,
     env.requests.filter(isAlive).map((request) => [

@@ -4,7 +4,8 @@
 
 import type { ConsentDraft } from '../../machines/index.js';
 import type { ModelEvent } from './alphabet.js';
-import { IGNORED_TAPS, isAtRest } from './alphabet.js';
+import { describeEvent, IGNORED_TAPS, isAtRest } from './alphabet.js';
+import { checkContextBounds } from './bounds.js';
 import type { AppConfig, Env } from './environment.js';
 import {
   A_MINUTE, A_WEEK, applyEffect, initialEnv, isAlive, LOGIN_PAGE_ENTRY, settingsFor, SHARED_PAGE, tokenLabel, tokenNumber,
@@ -255,5 +256,7 @@ export function modelStep(state: ModelState, event: ModelEvent): ModelState {
   const tap = IGNORED_TAPS.find((candidate) => JSON.stringify(candidate.event) === JSON.stringify(event));
   const unchanged = JSON.stringify(snapshot.value) === JSON.stringify(machine.value);
   if (tap && step.record.taken.length === 0 && unchanged) step.record.goals.push(tap.goal);
-  return { logic, config, machine: snapshot, env, last: step.record };
+  const next = { logic, config, machine: snapshot, env, last: step.record };
+  checkContextBounds(next, describeEvent(event));
+  return next;
 }

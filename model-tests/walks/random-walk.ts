@@ -15,7 +15,7 @@ export const WALKS = {
   /** Events per walk: long enough for two re-logins, a relaunch and a logout in one walk. */
   steps: 60,
   /** Walks per run of the suite. */
-  runs: 300,
+  runs: 200,
   seed: 16,
 } as const;
 
