@@ -1,0 +1,24 @@
+// Mutation testing of the login machine and the client's request handling against the model
+// tests alone (`npm run test:mutation` runs it, then the whole suite on what survives).
+// @ts-check
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'model-tests/mutation/vitest.config.ts', related: true },
+  mutate: ['machines/**/*.ts', '!machines/**/*.test.ts', '!machines/testing/**', '!machines/index.ts', 'client/requests.ts'],
+  plugins: ['@stryker-mutator/vitest-runner', './model-tests/mutation/ignore-descriptions.mjs'],
+  ignorers: ['chart-descriptions'],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 30_000,
+  timeoutFactor: 2,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['dist', 'coverage', '.miniauth', 'bench/results.json', '.ci'],
+  reporters: ['progress', 'clear-text', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/model-tests.json' },
+  clearTextReporter: { allowColor: false, logTests: false },
+  disableTypeChecks: true,
+  checkers: [],
+};
