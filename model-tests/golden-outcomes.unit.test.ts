@@ -19,7 +19,8 @@ import type { LoginLogic } from './model/machine-step.js';
 import type { MachineVariant } from './planted/machine-variants.js';
 import { MACHINE_VARIANTS } from './planted/machine-variants.js';
 
-const PERSON = new Set<ModelEvent['type']>(['LOGIN', 'RETRY', 'LOGOUT', 'LOGOUT_EVERYWHERE', 'CONSENT', 'DENY', 'BIND_PHONE', 'SHOW', 'LAUNCH']);
+/** What the person does, at any moment: tap, leave and come back, launch, reinstall. */
+const PERSON = new Set<ModelEvent['type']>(['LOGIN', 'RETRY', 'LOGOUT', 'LOGOUT_EVERYWHERE', 'CONSENT', 'DENY', 'BIND_PHONE', 'SHOW', 'LAUNCH', 'RELAUNCH', 'REINSTALL']);
 
 const outcomesOf = (machine?: LoginLogic): Record<string, Outcome> => Object.fromEntries(
   SCENARIOS.map((scenario) => [scenario.id, outcomeOf(scenario.title, modelSceneSteps(replay(scenario.events, machine)))]),

@@ -40,7 +40,7 @@ function effects(step: TraceStep, previous: TraceStep | undefined): string {
     ...step.serverEvents.map((event) => `server: ${event}`),
   ];
   const shows = Object.entries(step.shows).filter(([, on]) => on).map(([flag]) => flag);
-  return [...parts, `shows ${shows.join(', ') || 'nothing'}`].join('; ');
+  return [...parts, `shows ${shows.join(', ') || 'nothing'}${step.loadingMask ? ' under a loading mask' : ''}`].join('; ');
 }
 
 export function outcomeOf(title: string, steps: readonly SceneStep[]): Outcome {

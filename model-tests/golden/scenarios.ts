@@ -59,6 +59,10 @@ export const SCENARIOS: readonly DocumentedScenario[] = [
     events: [component, launch(), ...LOGGED_IN, { type: 'RELAUNCH', page: 'share', after: 'week' }, ...LOGGED_IN],
   },
   {
+    id: 'token-expiry/about-to-expire', title: '4. Token expiry or revocation: a token about to expire counts as expired at launch (clock drift)',
+    events: [component, launch(), ...LOGGED_IN, { type: 'RELAUNCH', page: 'share', after: 'almostExpired' }, ...LOGGED_IN],
+  },
+  {
     id: 'token-expiry/relogin-cap', title: '4. Token expiry or revocation: the re-login cap',
     events: [component, launch(), ...LOGGED_IN, request, revoked, answer, ...LOGGED_IN, revoked, answer],
   },

@@ -11,7 +11,8 @@ import { possibleEndings } from './outcomes.js';
 import type { ModelState } from './test-model.js';
 
 export type PageName = 'share' | 'login';
-export type Pause = 'minute' | 'week';
+/** How long the app was away: a minute, a week (every token expires), or until 30 s are left on the token (the phone's skew says expired, the server does not). */
+export type Pause = 'minute' | 'week' | 'almostExpired';
 
 export type ModelEvent =
   | { type: 'INSTALL'; mode: AppConfig['mode']; profile: AppConfig['profile'] }
@@ -57,6 +58,8 @@ const FAULT_TEXT: Record<Fault, string> = {
   phoneCode: 'phone code invalid (40029)',
 };
 
+const pauseText = (after: Pause) => (after === 'almostExpired' ? '30 s before the token expires' : `a ${after} later`);
+
 export function describeEvent(event: ModelEvent): string {
   switch (event.type) {
     case 'INSTALL':
@@ -64,7 +67,7 @@ export function describeEvent(event: ModelEvent): string {
     case 'LAUNCH':
       return `launch on the ${event.page} page`;
     case 'RELAUNCH':
-      return `relaunch a ${event.after} later on the ${event.page} page`;
+      return `relaunch ${pauseText(event.after)} on the ${event.page} page`;
     case 'REINSTALL':
       return `reinstall (or a new phone), launch on the ${event.page} page`;
     case 'CONSENT':
@@ -74,7 +77,7 @@ export function describeEvent(event: ModelEvent): string {
     case 'BIND_PHONE':
       return 'tap getPhoneNumber';
     case 'SHOW':
-      return `back from the background a ${event.after} later`;
+      return `back from the background ${pauseText(event.after)}`;
     case 'REQUEST':
       return 'a page calls GET /me';
     case 'ANSWER':

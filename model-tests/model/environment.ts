@@ -66,6 +66,8 @@ export interface Env {
   phone: boolean;
   /** Tokens issued to this phone: t1 … tN. */
   issued: number;
+  /** When the newest token expires (epoch ms). */
+  tokenExpiresAt: number;
   /** Tokens t1 … t(expiredUpTo) have expired, t1 … t(revokedUpTo) were revoked. */
   expiredUpTo: number;
   revokedUpTo: number;
@@ -96,12 +98,18 @@ export function initialEnv(): Env {
   return {
     now: 1_900_000_000_000,
     registered: false, profile: false, phone: false,
-    issued: 0, expiredUpTo: 0, revokedUpTo: 0, codes: 0,
+    issued: 0, tokenExpiresAt: 0, expiredUpTo: 0, revokedUpTo: 0, codes: 0,
     wechatKey: 1, serverKey: 0, payloadKey: 0,
     requests: [], nextRequest: 1,
     pages: [], navigations: [], orphans: [], toasts: 0, loading: false,
     serverEvents: [], stored: null, waiters: 0, invitesAccepted: 0,
   };
+}
+
+/** How long a pause lasts (`almostExpired`: until 30 s are left on the newest token). */
+export function pauseMs(env: Env, after: 'minute' | 'week' | 'almostExpired'): number {
+  if (after === 'almostExpired') return Math.max(0, env.tokenExpiresAt - 30_000 - env.now);
+  return after === 'week' ? A_WEEK : A_MINUTE;
 }
 
 export const tokenLabel = (n: number) => `t${n}`;

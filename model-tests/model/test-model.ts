@@ -5,10 +5,11 @@
 import type { ConsentDraft } from '../../machines/index.js';
 import type { ModelEvent } from './alphabet.js';
 import { describeEvent, IGNORED_TAPS, isAtRest } from './alphabet.js';
+import type { Pause } from './alphabet.js';
 import { checkContextBounds } from './bounds.js';
 import type { AppConfig, Env } from './environment.js';
 import {
-  A_MINUTE, A_WEEK, applyEffect, initialEnv, isAlive, LOGIN_PAGE_ENTRY, settingsFor, SHARED_PAGE, tokenLabel, tokenNumber,
+  applyEffect, initialEnv, isAlive, pauseMs, LOGIN_PAGE_ENTRY, settingsFor, SHARED_PAGE, tokenLabel, tokenNumber,
   tokenVerdict,
 } from './environment.js';
 import { loginMachine } from '../../machines/login-machine.js';
@@ -109,8 +110,8 @@ class Step {
     }
   }
 
-  pass(after: 'minute' | 'week'): void {
-    this.env.now += after === 'week' ? A_WEEK : A_MINUTE;
+  pass(after: Pause): void {
+    this.env.now += pauseMs(this.env, after);
     if (after === 'week') this.env.expiredUpTo = this.env.issued;
   }
 

@@ -53,6 +53,7 @@ export interface TraceStep {
   pages: string[];
   navigations: string[];
   toastsShown: number;
+  loadingMask: boolean;
   stored: string;
   /** Page request id → `pending`, its HTTP status, or `rejected CODE`. */
   requests: Map<string, string>;
@@ -188,6 +189,7 @@ export function traceOf(steps: readonly SceneStep[]): Trace {
       pages: scene.pages,
       navigations: scene.navigations.slice(launch || !before ? 0 : before.navigations.length),
       toastsShown: scene.toasts - (before?.toasts ?? 0),
+      loadingMask: scene.loading,
       stored: scene.stored,
       requests,
       serverEvents: scene.serverEvents.slice(before?.serverEvents.length ?? 0),

@@ -4,7 +4,7 @@
 // and the world's events are done through the simulator and the server's own API.
 
 import type { ModelEvent } from '../model/alphabet.js';
-import { A_MINUTE, A_WEEK, LOGIN_PAGE_ENTRY, SHARED_PAGE } from '../model/environment.js';
+import { A_MINUTE, LOGIN_PAGE_ENTRY, pauseMs, SHARED_PAGE } from '../model/environment.js';
 import type { Ending } from '../model/outcomes.js';
 import type { ModelState } from '../model/test-model.js';
 import type { AppUnderTest } from './app.js';
@@ -98,7 +98,7 @@ export async function perform(app: AppUnderTest, event: ModelEvent, before: Mode
     case 'LAUNCH':
       return app.launch(pageOf(event.page));
     case 'RELAUNCH':
-      return app.relaunch(pageOf(event.page), event.after === 'week' ? A_WEEK : A_MINUTE);
+      return app.relaunch(pageOf(event.page), pauseMs(before.env, event.after));
     case 'REINSTALL':
       return app.reinstall(pageOf(event.page), A_MINUTE);
     case 'LOGIN':
@@ -120,7 +120,7 @@ export async function perform(app: AppUnderTest, event: ModelEvent, before: Mode
     case 'SHOW': {
       const { sim } = app.instance.runtime;
       sim.hide();
-      world.advance(event.after === 'week' ? A_WEEK : A_MINUTE);
+      world.advance(pauseMs(before.env, event.after));
       sim.show();
       return app.instance.auth.onShow();
     }
