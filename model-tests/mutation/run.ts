@@ -1,9 +1,13 @@
-// `npm run test:mutation`: Stryker mutates the login machine and the client's request handling
+// `npm run test:mutation`: Stryker mutates the login machine and the client's request broker
 // and runs, against every mutant, the model tests alone: first their model-level files (fast;
 // most mutants die there), then all of them, end-to-end runs included, on what survived. Then
 // the rest of the suite on what the model tests let through. It prints the two scores; mutants
 // documented as equivalent (equivalent-mutants.json, each with its reason) are left out of the
-// denominators. The last figures are written to model-tests/mutation/score.json.
+// denominators. The figures and the survivors are written to model-tests/mutation/score.json.
+//
+// `npm run test:mutation -- --survivors` judges again only the last run's survivors, after
+// tests were added: a test added can kill a mutant, never bring one back. `-- --resume` takes
+// the first pass from its report (reports/mutation/model-units.json) instead of running it.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { PartialStrykerOptions } from '@stryker-mutator/api/core';
@@ -18,68 +22,98 @@ const SCORE = new URL('./score.json', import.meta.url);
 const KILLED = new Set(['Killed', 'Timeout']);
 const VALID = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 
-async function mutate(options: PartialStrykerOptions, env: Record<string, string> = {}): Promise<Mutant[]> {
-  Object.assign(process.env, { MODEL_TESTS: 'all' }, env);
-  return (await new Stryker({ configFile: CONFIG, ...options }).runMutationTest()) as unknown as Mutant[];
+interface Score {
+  mutants: number;
+  equivalent: number;
+  judged: number;
+  killedByModelTests: number;
+  modelTestsScore: number;
+  killedByWholeSuite: number;
+  wholeSuiteScore: number;
+  /** Mutants the model tests let through, and those the whole suite let through. */
+  modelSurvivors: Mutant[];
+  suiteSurvivors: Mutant[];
+  minutes: number;
 }
 
-/** Runs `options` on the lines of `mutants` only: the statuses it gives them, by mutant. */
-async function rerun(mutants: readonly Mutant[], options: PartialStrykerOptions): Promise<Map<string, string>> {
-  const again = await mutate({ ...options, mutate: linesOf(mutants) });
-  return new Map(again.map((mutant) => [mutantKey(mutant), mutant.status]));
+async function mutate(options: PartialStrykerOptions, tests: 'units' | 'all' = 'all'): Promise<Mutant[]> {
+  process.env['MODEL_TESTS'] = tests;
+  const results = (await new Stryker({ configFile: CONFIG, ...options }).runMutationTest()) as unknown as Mutant[];
+  return results.map(({ fileName, mutatorName, replacement, location, status }) => ({ fileName, mutatorName, replacement, location, status }));
 }
 
-/** Whole lines holding the survivors: Stryker mutates only there the second time. */
-function linesOf(mutants: readonly Mutant[]): string[] {
-  return mutants.map((mutant) => `${mutant.fileName}:${mutant.location.start.line}-${mutant.location.end.line}`);
+/** Runs again on the whole lines that hold `mutants`; the keys of those it kills. */
+async function killedAgain(mutants: readonly Mutant[], options: PartialStrykerOptions): Promise<Set<string>> {
+  if (mutants.length === 0) return new Set();
+  const lines = [...new Set(mutants.map((mutant) => `${mutant.fileName}:${mutant.location.start.line}-${mutant.location.end.line}`))];
+  const again = await mutate({ ...options, mutate: lines });
+  return new Set(again.filter((mutant) => KILLED.has(mutant.status)).map(mutantKey));
+}
+
+const MODEL_TESTS: PartialStrykerOptions = { jsonReporter: { fileName: 'reports/mutation/model-tests.json' } };
+const REST_OF_SUITE: PartialStrykerOptions = {
+  vitest: { configFile: 'model-tests/mutation/vitest.rest.config.ts', related: true },
+  jsonReporter: { fileName: 'reports/mutation/rest-of-suite.json' },
+};
+
+const UNITS_REPORT = 'reports/mutation/model-units.json';
+
+/** The mutants of a Stryker JSON report. */
+function fromReport(file: string): Mutant[] {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> };
+  return Object.entries(report.files).flatMap(([fileName, { mutants }]) =>
+    mutants.map(({ mutatorName, replacement, location, status }) => ({ fileName, mutatorName, replacement, location, status })));
 }
 
 const percent = (part: number, whole: number) => (whole === 0 ? 100 : Math.floor((1000 * part) / whole) / 10);
+const describe = (mutant: Mutant) => `${mutant.fileName}:${mutant.location.start.line} ${mutant.mutatorName}: ${mutant.replacement ?? ''}`;
+
+/** The score of `total` mutants, `equivalent` of them documented so, once the candidates the model-level files let through are judged further. */
+async function judge(total: number, equivalent: number, candidates: readonly Mutant[], started: number): Promise<Score> {
+  const judged = total - equivalent;
+  const killedByModel = await killedAgain(candidates, MODEL_TESTS);
+  const modelSurvivors = candidates.filter((mutant) => !killedByModel.has(mutantKey(mutant)));
+  const killedBySuite = await killedAgain(modelSurvivors, REST_OF_SUITE);
+  const suiteSurvivors = modelSurvivors.filter((mutant) => !killedBySuite.has(mutantKey(mutant)));
+  return {
+    mutants: total,
+    equivalent,
+    judged,
+    killedByModelTests: judged - modelSurvivors.length,
+    modelTestsScore: percent(judged - modelSurvivors.length, judged),
+    killedByWholeSuite: judged - suiteSurvivors.length,
+    wholeSuiteScore: percent(judged - suiteSurvivors.length, judged),
+    modelSurvivors,
+    suiteSurvivors,
+    minutes: Math.round((Date.now() - started) / 6000) / 10,
+  };
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
   const equivalents = JSON.parse(readFileSync(EQUIVALENTS, 'utf8')) as Equivalent[];
-  const all = (await mutate({ jsonReporter: { fileName: 'reports/mutation/model-units.json' } }, { MODEL_TESTS: 'units' }))
-    .filter((mutant) => VALID.has(mutant.status));
-  const equivalent = all.filter((mutant) => equivalenceOf(mutant, equivalents) !== null);
-  const judged = all.filter((mutant) => equivalenceOf(mutant, equivalents) === null);
-  const killedBy = (statuses: Map<string, string>) => (mutant: Mutant) => KILLED.has(statuses.get(mutantKey(mutant)) ?? '');
-
-  let survivors = judged.filter((mutant) => !KILLED.has(mutant.status));
-  if (survivors.length > 0) {
-    const statuses = await rerun(survivors, { jsonReporter: { fileName: 'reports/mutation/model-tests.json' } });
-    survivors = survivors.filter((mutant) => !killedBy(statuses)(mutant));
+  const isEquivalent = (mutant: Mutant) => equivalenceOf(mutant, equivalents) !== null;
+  let score: Score;
+  if (process.argv.includes('--survivors')) {
+    const last = JSON.parse(readFileSync(SCORE, 'utf8')) as Score;
+    const nowEquivalent = last.modelSurvivors.filter(isEquivalent).length;
+    score = await judge(last.mutants, last.equivalent + nowEquivalent, last.modelSurvivors.filter((mutant) => !isEquivalent(mutant)), started);
+  } else {
+    const firstPass = process.argv.includes('--resume')
+      ? fromReport(UNITS_REPORT)
+      : await mutate({ jsonReporter: { fileName: UNITS_REPORT } }, 'units');
+    const all = firstPass.filter((mutant) => VALID.has(mutant.status));
+    const candidates = all.filter((mutant) => !KILLED.has(mutant.status) && !isEquivalent(mutant));
+    score = await judge(all.length, all.filter(isEquivalent).length, candidates, started);
   }
-  const byModelTests = judged.length - survivors.length;
-
-  let stillAlive = survivors;
-  if (survivors.length > 0) {
-    const statuses = await rerun(survivors, {
-      vitest: { configFile: 'model-tests/mutation/vitest.rest.config.ts', related: true },
-      jsonReporter: { fileName: 'reports/mutation/rest-of-suite.json' },
-    });
-    stillAlive = survivors.filter((mutant) => !killedBy(statuses)(mutant));
-  }
-  const bySuite = judged.length - stillAlive.length;
-
-  const score = {
-    mutants: all.length,
-    equivalent: equivalent.length,
-    judged: judged.length,
-    killedByModelTests: byModelTests,
-    modelTestsScore: percent(byModelTests, judged.length),
-    killedByWholeSuite: bySuite,
-    wholeSuiteScore: percent(bySuite, judged.length),
-    survivors: stillAlive.map((mutant) => `${mutant.fileName}:${mutant.location.start.line} ${mutant.mutatorName}: ${mutant.replacement ?? ''}`),
-    minutes: Math.round((Date.now() - started) / 6000) / 10,
-  };
   writeFileSync(SCORE, `${JSON.stringify(score, null, 2)}\n`);
   console.log([
     '',
-    `mutants: ${all.length}, of which ${equivalent.length} documented as equivalent: ${judged.length} judged`,
-    `killed by the model tests alone: ${byModelTests} of ${judged.length} (${score.modelTestsScore} %)`,
-    `killed by the whole suite:       ${bySuite} of ${judged.length} (${score.wholeSuiteScore} %)`,
-    ...(stillAlive.length > 0 ? ['survivors:', ...score.survivors.map((line) => `  ${line}`)] : []),
+    `mutants: ${score.mutants}, of which ${score.equivalent} documented as equivalent: ${score.judged} judged`,
+    `killed by the model tests alone: ${score.killedByModelTests} of ${score.judged} (${score.modelTestsScore} %)`,
+    `killed by the whole suite:       ${score.killedByWholeSuite} of ${score.judged} (${score.wholeSuiteScore} %)`,
+    ...(score.modelSurvivors.length > 0 ? ['survivors of the model tests:', ...score.modelSurvivors.map((mutant) => `  ${describe(mutant)}`)] : []),
+    ...(score.suiteSurvivors.length > 0 ? ['survivors of the whole suite:', ...score.suiteSurvivors.map((mutant) => `  ${describe(mutant)}`)] : []),
     `in ${score.minutes} minutes`,
   ].join('\n'));
 }
