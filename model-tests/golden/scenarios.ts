@@ -98,11 +98,11 @@ export const SCENARIOS: readonly DocumentedScenario[] = [
   },
   {
     id: 'failures/wx-login-then-network', title: '7. Failures: wx.login fails, then the network is down',
-    events: [component, launch(), end('wxLogin', 'wxLogin'), timer('backoff'), end('wxLogin'), end('exchangeCode', 'network'), tap('RETRY'), ...LOGGED_IN],
+    events: [component, launch(), request, end('wxLogin', 'wxLogin'), timer('backoff'), end('wxLogin'), end('exchangeCode', 'network'), tap('RETRY'), ...LOGGED_IN],
   },
   {
     id: 'failures/blocked', title: '7. Failures: a risk-blocked user',
-    events: [component, launch(), end('wxLogin'), end('exchangeCode', 'blocked'), tap('RETRY'), tap('LOGIN')],
+    events: [component, launch(), request, end('wxLogin'), end('exchangeCode', 'blocked'), tap('RETRY'), tap('LOGIN')],
   },
   {
     id: 'failures/legacy-payload', title: '7. Failures: a legacy payload that does not decrypt',

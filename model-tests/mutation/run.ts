@@ -10,6 +10,7 @@
 // the first pass from its report (reports/mutation/model-units.json) instead of running it.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { PartialStrykerOptions } from '@stryker-mutator/api/core';
 import { Stryker } from '@stryker-mutator/core';
 import { equivalenceOf, mutantKey } from './equivalents.js';
@@ -42,11 +43,12 @@ async function mutate(options: PartialStrykerOptions, tests: 'units' | 'all' = '
   return results.map(({ fileName, mutatorName, replacement, location, status }) => ({ fileName, mutatorName, replacement, location, status }));
 }
 
-/** Runs again on the whole lines that hold `mutants`; the keys of those it kills. */
+/** Runs again on exactly the spans of `mutants` (report columns count from 1, Stryker's ranges from 0); the keys of those it kills. */
 async function killedAgain(mutants: readonly Mutant[], options: PartialStrykerOptions): Promise<Set<string>> {
   if (mutants.length === 0) return new Set();
-  const lines = [...new Set(mutants.map((mutant) => `${mutant.fileName}:${mutant.location.start.line}-${mutant.location.end.line}`))];
-  const again = await mutate({ ...options, mutate: lines });
+  const spans = [...new Set(mutants.map(({ fileName, location: { start, end } }) =>
+    `${relative(process.cwd(), fileName)}:${start.line}:${start.column - 1}-${end.line}:${end.column - 1}`))];
+  const again = await mutate({ ...options, mutate: spans });
   return new Set(again.filter((mutant) => KILLED.has(mutant.status)).map(mutantKey));
 }
 

@@ -180,6 +180,14 @@ export const MACHINE_VARIANTS: readonly MachineVariant[] = [
     }),
   },
   {
+    name: 'a failed phone binding tells the person nothing',
+    caughtBy: ['failed-submission-shown'],
+    machine: editChart((c) => {
+      const onError = at(c, 'states.session.states.bindingPhone.invoke').onError as Array<Record<string, unknown>>;
+      onError[1] = { ...onError[1], actions: ['recordError'] };
+    }),
+  },
+  {
     name: 'a relaunch forgets to reset the counters',
     caughtBy: ['failure-policy'],
     machine: editChart((c) => {

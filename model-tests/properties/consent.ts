@@ -49,6 +49,20 @@ export const profileNotAskedAgain: Property = {
   },
 };
 
+const SUBMISSIONS = new Set(['PUT /me/profile', 'POST /me/profile/wechat', 'POST /me/phone', 'POST /auth/logout-all']);
+
+export const failedSubmissionShown: Property = {
+  id: 'failed-submission-shown',
+  requirements: ['R3'],
+  says: 'A submission the app gives up on (a profile, a phone number, logging out everywhere) tells the person: a toast, unless a new login or resend is under way for it or the person is signed out.',
+  monitor: () => ({ step }) => {
+    const { answered } = step;
+    if (!answered || !SUBMISSIONS.has(answered.call.route) || answered.answer === 'ok') return null;
+    if (step.started.length > 0 || step.shows.signedOut || step.toastsShown > 0) return null;
+    return `${answered.call.text} failed (${answered.answer}) and the person was told nothing`;
+  },
+};
+
 export const payloadBeforeNewCode: Property = {
   id: 'payload-before-new-code',
   requirements: ['R11'],

@@ -1,7 +1,7 @@
 // Every requirement as a property, and the check of a whole trace against all of them.
 
 import { settingsFor } from '../model/environment.js';
-import { consentFromTheBox, deniedConsentSendsNothing, payloadBeforeNewCode, profileNotAskedAgain } from './consent.js';
+import { consentFromTheBox, deniedConsentSendsNothing, failedSubmissionShown, payloadBeforeNewCode, profileNotAskedAgain } from './consent.js';
 import { deepLinkFollowedOnce, sharedPageOnlySignedIn } from './deep-link.js';
 import { Ledger } from './ledger.js';
 import { blockedNeverRetried, failurePolicy, oneLoginAtATime, retriesBounded, wxLoginFrequency } from './logins.js';
@@ -16,7 +16,7 @@ export const PROPERTIES: readonly Property[] = [
   reloginsBounded, goneAnswerHandling,
   requestsSettledOnce, tokenWhileSignedIn, noTokenAfterLogout, refusedTokenNeverResent,
   sharedPageOnlySignedIn, deepLinkFollowedOnce,
-  deniedConsentSendsNothing, consentFromTheBox, profileNotAskedAgain, payloadBeforeNewCode,
+  deniedConsentSendsNothing, consentFromTheBox, profileNotAskedAgain, payloadBeforeNewCode, failedSubmissionShown,
   busyTapsChangeNothing, signedOutStaysOut,
 ];
 

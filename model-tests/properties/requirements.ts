@@ -5,7 +5,7 @@
 export const REQUIREMENTS = {
   R1: 'One login at a time: several requests that find the login gone share one silent re-login (scenario 4; WeChat: parallel wx.login calls mix sessions up).',
   R2: "WeChat's call-frequency rule: wx.login at most 4 times a second per person, never in a tight loop.",
-  R3: 'Failures (scenario 7): busy, network or server trouble back off; a rate limit waits as told; a bad or used code gets a fresh wx.login at once; automatic retries are bounded per login; when they are spent, or the person is risk-blocked, the login fails with a message and a blocked person is never retried.',
+  R3: 'Failures (scenario 7): busy, network or server trouble back off; a rate limit waits as told; a bad or used code gets a fresh wx.login at once; automatic retries are bounded per login; when they are spent, or the person is risk-blocked, the login fails with a message and a blocked person is never retried; a submission that fails (profile, phone number, logging out everywhere) tells the person.',
   R4: 'Re-login is capped (scenario 4): past the cap the error reaches the callers, never a loop; a late "login gone" for a token already replaced is replayed, not a new login.',
   R5: 'Every request a page makes is settled exactly once: answered, replayed once with a new token, or rejected with a typed error (scenario 4).',
   R6: 'Tokens (HTTP contract, scenarios 4 and 9): a request made while signed in carries the token; no request carries a token after a logout, after logging out everywhere, or once the server refused it (revoked, expired, erased).',
