@@ -40,7 +40,8 @@ function effects(step: TraceStep, previous: TraceStep | undefined): string {
     ...step.serverEvents.map((event) => `server: ${event}`),
   ];
   const shows = Object.entries(step.shows).filter(([, on]) => on).map(([flag]) => flag);
-  return [...parts, `shows ${shows.join(', ') || 'nothing'}${step.loadingMask ? ' under a loading mask' : ''}`].join('; ');
+  const explains = step.explains ? `, explains ${step.explains}` : '';
+  return [...parts, `shows ${shows.join(', ') || 'nothing'}${step.loadingMask ? ' under a loading mask' : ''}${explains}`].join('; ');
 }
 
 export function outcomeOf(title: string, steps: readonly SceneStep[]): Outcome {

@@ -54,6 +54,8 @@ export interface TraceStep {
   navigations: string[];
   toastsShown: number;
   loadingMask: boolean;
+  /** The failure the page can explain (AuthView.error, as `reason/CODE`), null when none. */
+  explains: string | null;
   stored: string;
   /** Page request id → `pending`, its HTTP status, or `rejected CODE`. */
   requests: Map<string, string>;
@@ -190,6 +192,7 @@ export function traceOf(steps: readonly SceneStep[]): Trace {
       navigations: scene.navigations.slice(launch || !before ? 0 : before.navigations.length),
       toastsShown: scene.toasts - (before?.toasts ?? 0),
       loadingMask: scene.loading,
+      explains: /(?:^|; )error (\S+);/.exec(scene.context)?.[1] ?? null,
       stored: scene.stored,
       requests,
       serverEvents: scene.serverEvents.slice(before?.serverEvents.length ?? 0),
