@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'dist/**', 'examples/**/node_modules/**'],
+    // .stryker-tmp holds the sandboxes of a mutation run (npm run test:mutation) while it lasts.
+    exclude: ['node_modules/**', 'dist/**', 'examples/**/node_modules/**', '.stryker-tmp/**'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,

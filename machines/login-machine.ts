@@ -325,7 +325,10 @@ export const loginMachine = loginSetup.createMachine({
             actions: ['keepDeepLink', 'redirectToLoginPage'],
             description: 'Login-page mode: show the login page, keeping the opened page for later.',
           },
-          { description: 'A relaunch keeps a signed-out person signed out.' },
+          {
+            actions: 'forgetDeepLink',
+            description: 'A relaunch keeps a signed-out person signed out; a page kept by an earlier launch is not followed.',
+          },
         ],
       },
     },

@@ -205,6 +205,23 @@ describe('scenario 5: share deep link', () => {
     again.send(launch('pages/share/index', { invite: 'abc' }));
     expect(effectTypes(p.effects)).not.toContain('redirectToLoginPage');
   });
+
+  it('a signed-out relaunch on another page drops a shared page kept by an earlier launch', async () => {
+    const { p, actor } = await launchedPlatform(alice, { settings });
+    actor.send({ type: 'LOGOUT' });
+    const shared = p.start({ settings }, JSON.parse(JSON.stringify(actor.getPersistedSnapshot())));
+    shared.send(launch('pages/share/index', { invite: 'abc' }));
+    expect(shared.getSnapshot().context.deepLink).toEqual({ path: 'pages/share/index', query: { invite: 'abc' } });
+    const later = p.start({ settings }, JSON.parse(JSON.stringify(shared.getPersistedSnapshot())));
+    const earlier = p.effects.length;
+    later.send(launch('pages/login/index'));
+    p.wxLogin.succeed({ code: 'c2' });
+    p.exchangeCode.succeed(grant('t2'));
+    later.send({ type: 'LOGIN' });
+    await settle();
+    expect(later.getSnapshot().value).toEqual({ session: 'signedIn' });
+    expect(effectTypes(p.effects.slice(earlier))).not.toContain('followDeepLink');
+  });
 });
 
 describe('scenario 6: denied consent', () => {

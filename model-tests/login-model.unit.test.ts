@@ -1,18 +1,23 @@
 // The test model itself: its goals are the machine's own definition, every invoke and delay of
 // the chart can happen in it, its paths replay exactly, and together they reach every goal.
 
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getStateNodes, toDirectedGraph } from 'xstate/graph';
 import type { DirectedGraphEdge, DirectedGraphNode } from 'xstate/graph';
 import { loginMachine } from '../machines/login-machine.js';
 import { IGNORED_TAPS } from './model/alphabet.js';
 import { machineActorsAndDelays, machineGoals } from './model/goals.js';
 import { allGoals, generatePaths, replay } from './model/paths.js';
-import type { ModelPath } from './model/paths.js';
+import type { GeneratedPaths, ModelPath } from './model/paths.js';
 import { transitionKey } from './model/machine-step.js';
 import { abstractState } from './model/abstraction.js';
+import { checkWalk } from './walks/walk-report.js';
 
-const generated = generatePaths();
+// Generated in beforeAll, not at import: a machine that breaks generation then fails the tests.
+let generated: GeneratedPaths;
+beforeAll(() => {
+  generated = generatePaths();
+});
 
 function edges(node: DirectedGraphNode): DirectedGraphEdge[] {
   return [...node.edges, ...node.children.flatMap(edges)];
@@ -84,6 +89,11 @@ describe('the generated paths', () => {
       expect(again.steps.map((step) => abstractState(step.state))).toEqual(path.steps.map((step) => abstractState(step.state)));
       expect([...again.goals].sort()).toEqual([...path.goals].sort());
     }
+  });
+
+  it('keep every requirement on every step', () => {
+    const reports = generated.paths.map((path) => checkWalk(path)).filter((check) => check.violations.length > 0).map((check) => check.report());
+    expect(reports.join('\n\n')).toBe('');
   });
 
   it('stay few and short enough to run end to end in seconds', () => {

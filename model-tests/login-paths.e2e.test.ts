@@ -1,9 +1,13 @@
 // Every path generated from the login machine, run end to end: the SDK in the simulator's wx
-// runtime, the real server over HTTP, real PostgreSQL. Then the coverage of the machine's
-// definition by what the SDK's machine really did.
+// runtime, the real server over HTTP, real PostgreSQL. The requirements are checked on what the
+// real system did, step by step; then the coverage of the machine's definition by what the
+// SDK's machine really did.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoverageTally } from './coverage.js';
+import { describeEvent } from './model/alphabet.js';
+import { checkTrace, describeViolation } from './properties/index.js';
+import { traceOf } from './properties/trace.js';
 import { generatePaths } from './model/paths.js';
 import { describePath, runPath } from './run-path.js';
 import type { SystemWorld } from './system/world.js';
@@ -28,6 +32,9 @@ describe('paths generated from the login machine', () => {
     it(title(`${name}: ${describePath(path)}`), async () => {
       const run = await runPath(world, path, name);
       tally.add(path, run.records);
+      const trace = traceOf(run.shown);
+      const broken = checkTrace(trace).map((violation) => describeViolation(violation, trace, (step) => describeEvent(step.event)));
+      expect(broken.join('\n\n'), 'the requirements on what the real system did').toBe('');
     });
   });
 

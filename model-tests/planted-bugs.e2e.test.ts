@@ -1,6 +1,7 @@
 // Proof that the generated paths bite: the same paths, run against a client with a bug planted
 // (never by editing the client: a mutated copy of the machine, or a broken platform port), must
-// disagree with the model, and say where and how.
+// disagree with the model, and say where and how; what the real system did up to there breaks
+// the requirement that guards against the bug.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WxApi } from '../client/index.js';
@@ -8,6 +9,8 @@ import type { GatedWx } from './system/gate.js';
 import { generatePaths } from './model/paths.js';
 import type { PathDisagreement } from './run-path.js';
 import { firstDisagreement } from './run-path.js';
+import { checkTrace } from './properties/index.js';
+import { traceOf } from './properties/trace.js';
 import type { SystemWorld } from './system/world.js';
 import { startSystem } from './system/world.js';
 
@@ -37,12 +40,17 @@ function caught(disagreement: PathDisagreement | null): PathDisagreement {
 
 const fields = (disagreement: PathDisagreement) => (typeof disagreement.found === 'string' ? [] : disagreement.found);
 
+/** The requirements the real system broke up to the disagreement. */
+const brokenRequirements = (disagreement: PathDisagreement) =>
+  checkTrace(traceOf(disagreement.shown)).map((violation) => violation.property.id);
+
 describe('the generated paths catch a planted bug', () => {
   it('a re-login that is not single-flight (a late 401 for a replaced token logs in again)', async () => {
     planted.singleFlightBroken = true;
     try {
       const disagreement = caught(await firstDisagreement(world, paths, {}));
       expect(fields(disagreement)).toContainEqual(expect.objectContaining({ field: 'machine state', expected: 'session.signedIn' }));
+      expect(brokenRequirements(disagreement)).toContain('gone-answer-handling');
     } finally {
       planted.singleFlightBroken = false;
     }
@@ -59,6 +67,7 @@ describe('the generated paths catch a planted bug', () => {
     expect(fields(disagreement)).toContainEqual(expect.objectContaining({
       field: 'page stack', expected: 'pages/share/index?from=a b&invite=abc', shown: 'pages/login/index',
     }));
+    expect(brokenRequirements(disagreement)).toContain('deep-link-followed-once');
   });
 
   it("the seed's request wrapper (clears all storage on an answer with code -1)", async () => {

@@ -13,6 +13,7 @@ import type { Plant } from './system/app.js';
 import { AppUnderTest } from './system/app.js';
 import { observedScene } from './system/observe.js';
 import { perform } from './system/perform.js';
+import type { SceneStep } from './properties/trace.js';
 import type { SystemWorld } from './system/world.js';
 
 export class PathDisagreement extends Error {
@@ -21,6 +22,8 @@ export class PathDisagreement extends Error {
     /** The step (0-based) where the system disagreed, and how; a string when the step could not be done. */
     readonly step: number,
     readonly found: Difference[] | string,
+    /** What the system showed up to and including that step. */
+    readonly shown: readonly SceneStep[] = [],
   ) {
     super(report);
     this.name = 'PathDisagreement';
@@ -30,6 +33,8 @@ export class PathDisagreement extends Error {
 export interface PathRun {
   /** What the SDK's machine did on each step, for coverage. */
   records: StepRecord[];
+  /** What the system showed after each step: the trace the requirements are checked on. */
+  shown: SceneStep[];
 }
 
 export function describePath(path: ModelPath): string {
@@ -70,6 +75,7 @@ export async function runPath(world: SystemWorld, path: ModelPath, name: string,
   if (install?.type !== 'INSTALL') throw new Error(`${name} does not begin with an install`);
   const app = new AppUnderTest(world, { mode: install.mode, profile: install.profile }, plant);
   const records: StepRecord[] = [];
+  const shown: SceneStep[] = [];
   await world.device.clearFaults();
   const cursor = await world.eventCursor();
   let before = initialModelState();
@@ -85,17 +91,19 @@ export async function runPath(world: SystemWorld, path: ModelPath, name: string,
       app.nameToken(step.state.machine?.context.token ?? null);
       const record = app.takeRecord();
       records.push(record);
-      const shown = await observedScene(app, record, cursor);
+      const scene = await observedScene(app, record, cursor);
+      const retryAfterMs = step.event.type === 'END' ? app.instance.gate.lastRetryAfterMs() : undefined;
+      shown.push({ event: step.event, scene, ...(retryAfterMs ? { retryAfterMs } : {}) });
       const retryAfter = app.instance.auth.getSnapshot().context.error?.retryAfterSeconds;
-      const found = differences(expectedScene(step.state, retryAfter), shown);
+      const found = differences(expectedScene(step.state, retryAfter), scene);
       if (found.length > 0) {
         const title = `${name} disagrees with the model at step ${i + 1} of ${path.steps.length}.`;
-        throw new PathDisagreement(report(title, path, i, step.state, found), i, found);
+        throw new PathDisagreement(report(title, path, i, step.state, found), i, found, shown);
       }
       before = step.state;
     }
   } finally {
     app.close();
   }
-  return { records };
+  return { records, shown };
 }

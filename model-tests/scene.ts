@@ -4,7 +4,9 @@
 
 import type { LoginContext } from '../machines/index.js';
 import { hasProfile } from '../machines/index.js';
-import type { Page } from './model/environment.js';
+import { describePage } from './model/environment.js';
+
+export { describePage };
 import { describeTransition } from './model/goals.js';
 
 export interface Scene {
@@ -15,6 +17,7 @@ export interface Scene {
   actions: string[];
   stored: string;
   pages: string[];
+  navigations: string[];
   toasts: number;
   loading: boolean;
   waiting: string[];
@@ -32,6 +35,7 @@ export const SCENE_FIELDS: Record<keyof Scene, string> = {
   actions: 'platform actions run',
   stored: 'login in storage',
   pages: 'page stack',
+  navigations: 'navigations since the app started',
   toasts: 'toasts shown so far',
   loading: 'loading mask',
   waiting: 'calls waiting on the network',
@@ -60,10 +64,6 @@ export function describeFlags(flags: { signedIn: boolean; busy: boolean; needsCo
   return on.length ? on.join(', ') : 'nothing';
 }
 
-export function describePage(page: Page): string {
-  const query = Object.keys(page.options).sort().map((key) => `${key}=${page.options[key]}`).join('&');
-  return query ? `${page.route}?${query}` : page.route;
-}
 
 /** The parts of the machine's context a path can check, with tokens under the model's names. */
 export function describeContext(context: LoginContext, label: (token: string | null) => string): string {

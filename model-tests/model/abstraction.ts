@@ -4,7 +4,10 @@
 import { fromTransition } from 'xstate';
 import { hasProfile } from '../../machines/index.js';
 import type { ModelEvent } from './alphabet.js';
+import { contextCounts } from './bounds.js';
 import { isAlive, tokenNumber, tokenVerdict } from './environment.js';
+import { loginMachine } from '../../machines/login-machine.js';
+import type { LoginLogic } from './machine-step.js';
 import type { ModelState } from './test-model.js';
 import { initialModelState, modelStep } from './test-model.js';
 
@@ -22,7 +25,9 @@ export function abstractState(state: ModelState): string {
   const accepted = (n: number | null) => (n === null ? null : verdict(n) === 'accepted');
   const consenting = snapshot.matches({ session: 'submittingConsent' });
   return JSON.stringify([
-    config, snapshot.value, verdict(current), context.retries, context.relogins,
+    // Every count of the context (retries, re-logins, any other): one that grows without bound
+    // then makes the walk meet it, and the bounds stop it by name.
+    config, snapshot.value, verdict(current), contextCounts(context),
     hasProfile(context.user), env.profile, env.registered, context.deepLink !== null, env.serverKey === env.wechatKey,
     consenting ? [context.consent?.kind, context.consentResent, env.payloadKey === env.serverKey, env.payloadKey === env.wechatKey] : null,
     env.requests.filter(isAlive).map((request) => [
@@ -36,7 +41,7 @@ export function abstractState(state: ModelState): string {
  * The test model as actor logic that xstate/graph can traverse. Steps are remembered per state
  * object, so a second traversal (shortest paths after the adjacency map) costs little.
  */
-export function loginTestLogic() {
+export function loginTestLogic(machine: LoginLogic = loginMachine) {
   const memo = new WeakMap<ModelState, Map<string, ModelState>>();
   return fromTransition((state: ModelState, event: ModelEvent) => {
     let known = memo.get(state);
@@ -45,5 +50,5 @@ export function loginTestLogic() {
     let next = known.get(key);
     if (!next) known.set(key, (next = modelStep(state, event)));
     return next;
-  }, initialModelState());
+  }, initialModelState(machine));
 }

@@ -5,19 +5,20 @@
 import type { AppConfig } from './environment.js';
 import { isAlive, tokenNumber, tokenVerdict } from './environment.js';
 import { activeNodeIds, activeInvokes } from './machine-step.js';
-import type { LoginSnapshot } from './machine-step.js';
+import type { LoginLogic, LoginSnapshot } from './machine-step.js';
 import type { Ending, Fault } from './outcomes.js';
 import { possibleEndings } from './outcomes.js';
 import type { ModelState } from './test-model.js';
-import { loginMachine } from '../../machines/login-machine.js';
 
 export type PageName = 'share' | 'login';
-export type Pause = 'minute' | 'week';
+/** How long the app was away: a minute, a week (every token expires), or until 30 s are left on the token (the phone's skew says expired, the server does not). */
+export type Pause = 'minute' | 'week' | 'almostExpired';
 
 export type ModelEvent =
   | { type: 'INSTALL'; mode: AppConfig['mode']; profile: AppConfig['profile'] }
   | { type: 'LAUNCH'; page: PageName }
   | { type: 'RELAUNCH'; page: PageName; after: Pause }
+  | { type: 'REINSTALL'; page: PageName }
   | { type: 'LOGIN' }
   | { type: 'RETRY' }
   | { type: 'LOGOUT' }
@@ -29,6 +30,7 @@ export type ModelEvent =
   | { type: 'REQUEST' }
   | { type: 'ANSWER' }
   | { type: 'REVOKE_ELSEWHERE' }
+  | { type: 'ERASED' }
   | { type: 'KEY_RENEWED' }
   | { type: 'END'; invoke: string; ending: Ending }
   | { type: 'TIMER'; delay: string; eventType: string };
@@ -56,6 +58,8 @@ const FAULT_TEXT: Record<Fault, string> = {
   phoneCode: 'phone code invalid (40029)',
 };
 
+const pauseText = (after: Pause) => (after === 'almostExpired' ? '30 s before the token expires' : `a ${after} later`);
+
 export function describeEvent(event: ModelEvent): string {
   switch (event.type) {
     case 'INSTALL':
@@ -63,7 +67,9 @@ export function describeEvent(event: ModelEvent): string {
     case 'LAUNCH':
       return `launch on the ${event.page} page`;
     case 'RELAUNCH':
-      return `relaunch a ${event.after} later on the ${event.page} page`;
+      return `relaunch ${pauseText(event.after)} on the ${event.page} page`;
+    case 'REINSTALL':
+      return `reinstall (or a new phone), launch on the ${event.page} page`;
     case 'CONSENT':
       return event.kind === 'profile' ? 'consent (avatar + nickname)' : 'consent (WeChat profile dialog)';
     case 'DENY':
@@ -71,13 +77,15 @@ export function describeEvent(event: ModelEvent): string {
     case 'BIND_PHONE':
       return 'tap getPhoneNumber';
     case 'SHOW':
-      return `back from the background a ${event.after} later`;
+      return `back from the background ${pauseText(event.after)}`;
     case 'REQUEST':
       return 'a page calls GET /me';
     case 'ANSWER':
       return 'the server answers the page request';
     case 'REVOKE_ELSEWHERE':
       return 'another phone logs out everywhere';
+    case 'ERASED':
+      return 'the person erases their data from another phone';
     case 'KEY_RENEWED':
       return 'WeChat renews the session key (a wx.login the server never sees)';
     case 'END':
@@ -112,8 +120,9 @@ export function isAtRest(snapshot: LoginSnapshot): boolean {
 }
 
 function timers(snapshot: LoginSnapshot): ModelEvent[] {
-  return activeNodeIds(snapshot.value).flatMap((id) =>
-    loginMachine.getStateNodeById(id).after.map((transition) => ({
+  const machine = snapshot.machine as LoginLogic;
+  return activeNodeIds(snapshot.value, machine.root).flatMap((id) =>
+    machine.getStateNodeById(id).after.map((transition) => ({
       type: 'TIMER' as const, delay: String(transition.delay), eventType: transition.eventType,
     })));
 }
@@ -124,22 +133,55 @@ function machineCan(snapshot: LoginSnapshot, event: ModelEvent): boolean {
   return snapshot.can(event as never);
 }
 
-export function eventsFor(state: ModelState): ModelEvent[] {
+export interface Alphabet {
+  /** The apps a walk may install. */
+  configs: readonly AppConfig[];
+  /** Page requests alive at once. */
+  maxLiveRequests: number;
+  /**
+   * Which taps the person makes: those the machine takes (and the ignored taps the paths must
+   * check), which keeps the walk small; or every button the page shows, whatever the machine
+   * makes of it, which is what a person does.
+   */
+  taps: 'taken' | 'shown';
+}
+
+export const PATH_ALPHABET: Alphabet = { configs: CONFIGS, maxLiveRequests: MAX_LIVE_REQUESTS, taps: 'taken' };
+
+/** The buttons a page shows for what the view says: the login box, retry, consent, the phone button, logout everywhere. */
+function shownTaps(snapshot: LoginSnapshot): ModelEvent[] {
+  const signedIn = snapshot.hasTag('signedIn');
+  const box = snapshot.hasTag('needsConsent');
+  const out = snapshot.matches('signedOut') || snapshot.hasTag('failed');
+  const taps: ModelEvent[] = [];
+  if (out || (snapshot.hasTag('busy') && !signedIn)) taps.push({ type: 'LOGIN' });
+  if (snapshot.hasTag('failed')) taps.push({ type: 'RETRY' });
+  if (box || signedIn || snapshot.hasTag('busy')) taps.push({ type: 'CONSENT', kind: 'profile' }, { type: 'CONSENT', kind: 'wechat' });
+  if (box || signedIn) taps.push({ type: 'DENY' });
+  if (signedIn) taps.push({ type: 'BIND_PHONE' }, { type: 'LOGOUT_EVERYWHERE' });
+  return taps;
+}
+
+export function eventsFor(state: ModelState, alphabet: Alphabet = PATH_ALPHABET): ModelEvent[] {
   const { config, machine: snapshot, env } = state;
-  if (!config || !snapshot) return CONFIGS.map((c) => ({ type: 'INSTALL', ...c }));
+  if (!config || !snapshot) return alphabet.configs.map((c) => ({ type: 'INSTALL', ...c }));
   const pages: PageName[] = config.mode === 'loginPage' ? ['share', 'login'] : ['share'];
   const live = env.requests.filter(isAlive);
   const events: ModelEvent[] = [];
   // Signed out, a request goes out without a token and the machine never hears of it.
-  if (live.length < MAX_LIVE_REQUESTS && !snapshot.matches('signedOut')) events.push({ type: 'REQUEST' });
+  if (live.length < alphabet.maxLiveRequests && !snapshot.matches('signedOut')) events.push({ type: 'REQUEST' });
   if (snapshot.matches('idle')) return [...pages.map((page) => ({ type: 'LAUNCH' as const, page })), ...events];
 
   for (const invoke of activeInvokes(snapshot)) {
     for (const ending of possibleEndings(invoke, env, snapshot)) events.push({ type: 'END', invoke, ending });
   }
   events.push(...timers(snapshot));
-  for (const event of USER_EVENTS) if (machineCan(snapshot, event)) events.push(event);
-  for (const tap of IGNORED_TAPS) if (matchesPath(snapshot, tap.where)) events.push(tap.event);
+  if (alphabet.taps === 'shown') {
+    events.push(...shownTaps(snapshot));
+  } else {
+    for (const event of USER_EVENTS) if (machineCan(snapshot, event)) events.push(event);
+    for (const tap of IGNORED_TAPS) if (matchesPath(snapshot, tap.where)) events.push(tap.event);
+  }
 
   // A 401 arriving while the session runs an invoke would leave it: not a path we need.
   const busySession = snapshot.matches('session') && snapshot.hasTag('busy');
@@ -151,12 +193,13 @@ export function eventsFor(state: ModelState): ModelEvent[] {
     if (snapshot.matches('session')) {
       events.push({ type: 'SHOW', after: 'week' });
       // The world changes while the person looks at a page: only then does it matter here.
-      if (current !== null && tokenVerdict(env, current) === 'accepted') events.push({ type: 'REVOKE_ELSEWHERE' });
+      if (current !== null && tokenVerdict(env, current) === 'accepted') events.push({ type: 'REVOKE_ELSEWHERE' }, { type: 'ERASED' });
       if (env.wechatKey === env.serverKey && snapshot.hasTag('needsConsent')) events.push({ type: 'KEY_RENEWED' });
     }
     if (live.length === 0) {
       const pauses: Pause[] = current === null ? ['minute'] : ['minute', 'week'];
       for (const after of pauses) for (const page of pages) events.push({ type: 'RELAUNCH', page, after });
+      if (env.registered) events.push({ type: 'REINSTALL', page: pages[0]! });
     }
   }
   return dedupe(events);

@@ -36,6 +36,12 @@ export interface Page {
   options: Record<string, string>;
 }
 
+/** `pages/share/index?from=a b&invite=abc`: a page as the person sees it, query keys sorted. */
+export function describePage(page: Page): string {
+  const query = Object.keys(page.options).sort().map((key) => `${key}=${page.options[key]}`).join('&');
+  return query ? `${page.route}?${query}` : page.route;
+}
+
 export const SHARED_PAGE: Page = { route: 'pages/share/index', options: { invite: 'abc', from: 'a b' } };
 export const LOGIN_PAGE_ENTRY: Page = { route: pagePath(LOGIN_PAGE), options: {} };
 
@@ -60,6 +66,8 @@ export interface Env {
   phone: boolean;
   /** Tokens issued to this phone: t1 … tN. */
   issued: number;
+  /** When the newest token expires (epoch ms). */
+  tokenExpiresAt: number;
   /** Tokens t1 … t(expiredUpTo) have expired, t1 … t(revokedUpTo) were revoked. */
   expiredUpTo: number;
   revokedUpTo: number;
@@ -71,6 +79,10 @@ export interface Env {
   requests: PageRequest[];
   nextRequest: number;
   pages: Page[];
+  /** The navigations the app made since its process started (`redirectTo pages/share/index?…`). */
+  navigations: string[];
+  /** Calls still on the network that no invoke waits for any more (the machine left the state that made them). */
+  orphans: string[];
   toasts: number;
   loading: boolean;
   /** Event types the server should have appended since the path began. */
@@ -86,12 +98,18 @@ export function initialEnv(): Env {
   return {
     now: 1_900_000_000_000,
     registered: false, profile: false, phone: false,
-    issued: 0, expiredUpTo: 0, revokedUpTo: 0, codes: 0,
+    issued: 0, tokenExpiresAt: 0, expiredUpTo: 0, revokedUpTo: 0, codes: 0,
     wechatKey: 1, serverKey: 0, payloadKey: 0,
     requests: [], nextRequest: 1,
-    pages: [], toasts: 0, loading: false,
+    pages: [], navigations: [], orphans: [], toasts: 0, loading: false,
     serverEvents: [], stored: null, waiters: 0, invitesAccepted: 0,
   };
+}
+
+/** How long a pause lasts (`almostExpired`: until 30 s are left on the newest token). */
+export function pauseMs(env: Env, after: 'minute' | 'week' | 'almostExpired'): number {
+  if (after === 'almostExpired') return Math.max(0, env.tokenExpiresAt - 30_000 - env.now);
+  return after === 'week' ? A_WEEK : A_MINUTE;
 }
 
 export const tokenLabel = (n: number) => `t${n}`;
@@ -138,10 +156,12 @@ export function applyEffect(env: Env, { action, context, event }: PlatformEffect
     case 'redirectToLoginPage':
       if (!context.settings.loginPage) return null;
       env.pages = [{ route: pagePath(context.settings.loginPage), options: {} }];
+      env.navigations.push(`reLaunch ${describePage(env.pages[0]!)}`);
       return action;
     case 'followDeepLink':
       if (!context.deepLink || !context.deepLink.path) return null;
       env.pages = [...env.pages.slice(0, -1), { route: pagePath(context.deepLink.path), options: { ...context.deepLink.query } }];
+      env.navigations.push(`redirectTo ${describePage(env.pages[env.pages.length - 1]!)}`);
       return action;
     case 'replayQueuedRequests':
       for (const id of context.pendingRequests) transmit(env, id, context.token);

@@ -6,6 +6,7 @@ import type { AnyStateNode } from 'xstate';
 import { getStateNodes } from 'xstate/graph';
 import { loginMachine } from '../../machines/login-machine.js';
 import { transitionKey } from './machine-step.js';
+import type { LoginLogic } from './machine-step.js';
 
 export interface MachineGoals {
   states: string[];
@@ -14,23 +15,23 @@ export interface MachineGoals {
   platformActions: string[];
 }
 
-function allNodes(): AnyStateNode[] {
-  return [loginMachine.root, ...getStateNodes(loginMachine.root)];
+function allNodes(machine: LoginLogic = loginMachine): AnyStateNode[] {
+  return [machine.root, ...getStateNodes(machine.root)];
 }
 
-export function machineGoals(): MachineGoals {
+export function machineGoals(machine: LoginLogic = loginMachine): MachineGoals {
   const transitions: string[] = [];
-  for (const node of allNodes()) {
+  for (const node of allNodes(machine)) {
     for (const list of node.transitions.values()) transitions.push(...list.map(transitionKey));
     transitions.push(...(node.always ?? []).map(transitionKey));
   }
   // Built-in actions (assign, enqueueActions) carry a `resolve`; the platform stubs are plain functions.
-  const actions = loginMachine.implementations.actions as Record<string, unknown>;
+  const actions = machine.implementations.actions as Record<string, unknown>;
   const platformActions = Object.keys(actions).filter((name) => {
     const action = actions[name];
     return typeof action === 'function' && !('resolve' in action);
   });
-  return { states: getStateNodes(loginMachine.root).map((node) => node.id), transitions, platformActions };
+  return { states: getStateNodes(machine.root).map((node) => node.id), transitions, platformActions };
 }
 
 /** The invoke ids and delay names of the chart: each needs a way to happen for real. */

@@ -1,7 +1,8 @@
-// Steps the shipped login machine itself, without running anything: every step reports which
-// of the machine's own transitions were taken (named by their place in the definition), which
-// state nodes were entered on the way, and which platform actions the client would have run.
-// The test model is this machine plus its environment, never a copy of the chart.
+// Steps the login machine itself, without running anything: every step reports which of the
+// machine's own transitions were taken (named by their place in the definition), which state
+// nodes were entered on the way, and which platform actions the client would have run. The
+// test model is this machine plus its environment, never a copy of the chart: the shipped
+// machine, or a variant of it with a bug planted, to prove that the model's checks can fail.
 
 import { createEmptyActor } from 'xstate';
 import type { AnyActorScope, AnyStateNode, AnyTransitionDefinition, SnapshotFrom } from 'xstate';
@@ -9,6 +10,8 @@ import type { LoginContext, LoginEvent, LoginInput } from '../../machines/index.
 import { loginMachine } from '../../machines/login-machine.js';
 
 export type LoginSnapshot = SnapshotFrom<typeof loginMachine>;
+/** The shipped machine or a variant of it (`loginMachine.provide(...)`, an edited chart). */
+export type LoginLogic = typeof loginMachine;
 
 /** An invoke's completion or failure, or a delay running out: events the machine gets from its actors. */
 export type ActorEvent =
@@ -107,16 +110,18 @@ function record<T>(run: () => T): { result: T; microsteps: Microstep[]; effects:
   return { result, microsteps: recorder.microsteps, effects: recorder.effects };
 }
 
-export function initialMachineSnapshot(input: LoginInput): LoginSnapshot {
-  return record(() => loginMachine.getInitialSnapshot(scope, input)).result;
+export function initialMachineSnapshot(input: LoginInput, machine: LoginLogic = loginMachine): LoginSnapshot {
+  return record(() => machine.getInitialSnapshot(scope, input)).result;
 }
 
+/** Steps the machine the snapshot belongs to (the shipped one or a variant). */
 export function stepMachine(snapshot: LoginSnapshot, event: MachineEvent): MachineStep {
-  const { result, microsteps, effects } = record(() => loginMachine.transition(snapshot, event as LoginEvent, scope));
+  const machine = snapshot.machine as LoginLogic;
+  const { result, microsteps, effects } = record(() => machine.transition(snapshot, event as LoginEvent, scope));
   return {
     snapshot: result,
     taken: microsteps.flatMap((step) => step._transitions.map(transitionKey)),
-    entered: [...new Set(microsteps.flatMap((step) => activeNodeIds(step.snapshot.value)))],
+    entered: [...new Set(microsteps.flatMap((step) => activeNodeIds(step.snapshot.value, machine.root)))],
     effects,
   };
 }

@@ -99,8 +99,9 @@ export function endInvoke(invoke: string, ending: Ending, env: Env, snapshot: Lo
       env.registered = true;
       env.serverKey = env.wechatKey;
       env.issued += 1;
+      env.tokenExpiresAt = env.now + TOKEN_TTL_MS;
       env.serverEvents.push(...(isNew ? ['UserRegistered', 'UserLoggedIn'] : ['UserLoggedIn']));
-      return done({ token: `t${env.issued}`, expiresAt: env.now + TOKEN_TTL_MS, user: userView(env), isNew });
+      return done({ token: `t${env.issued}`, expiresAt: env.tokenExpiresAt, user: userView(env), isNew });
     }
     case 'submitConsent':
     case 'resendConsent':

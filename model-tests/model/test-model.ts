@@ -1,16 +1,20 @@
-// The test model: the shipped login machine, stepped as it is, inside a model of its world.
-// Each model event becomes the machine events the client would send (or none), and the
-// platform actions the machine asks for are applied to the world.
+// The test model: the login machine (the shipped one, or a variant with a bug planted), stepped
+// as it is, inside a model of its world. Each model event becomes the machine events the client
+// would send (or none), and the platform actions the machine asks for are applied to the world.
 
 import type { ConsentDraft } from '../../machines/index.js';
 import type { ModelEvent } from './alphabet.js';
-import { IGNORED_TAPS, isAtRest } from './alphabet.js';
+import { describeEvent, IGNORED_TAPS, isAtRest } from './alphabet.js';
+import type { Pause } from './alphabet.js';
+import { checkContextBounds } from './bounds.js';
 import type { AppConfig, Env } from './environment.js';
 import {
-  A_MINUTE, A_WEEK, applyEffect, initialEnv, isAlive, LOGIN_PAGE_ENTRY, settingsFor, SHARED_PAGE, tokenLabel, tokenNumber,
+  applyEffect, initialEnv, isAlive, pauseMs, LOGIN_PAGE_ENTRY, settingsFor, SHARED_PAGE, tokenLabel, tokenNumber,
   tokenVerdict,
 } from './environment.js';
-import type { LoginSnapshot, MachineEvent } from './machine-step.js';
+import { loginMachine } from '../../machines/login-machine.js';
+import { invokeCall } from './calls.js';
+import type { LoginLogic, LoginSnapshot, MachineEvent } from './machine-step.js';
 import { initialMachineSnapshot, stepMachine } from './machine-step.js';
 import { endInvoke } from './outcomes.js';
 
@@ -24,6 +28,8 @@ export interface StepRecord {
 }
 
 export interface ModelState {
+  /** The machine under test: what INSTALL starts. */
+  logic: LoginLogic;
   config: AppConfig | null;
   machine: LoginSnapshot | null;
   env: Env;
@@ -32,8 +38,8 @@ export interface ModelState {
 
 export const nothing = (): StepRecord => ({ taken: [], entered: [], ran: [], actions: [], goals: [] });
 
-export function initialModelState(): ModelState {
-  return { config: null, machine: null, env: initialEnv(), last: nothing() };
+export function initialModelState(logic: LoginLogic = loginMachine): ModelState {
+  return { logic, config: null, machine: null, env: initialEnv(), last: nothing() };
 }
 
 /** `session.signedIn`: the dotted form pages see in `auth.getView().state`. */
@@ -60,8 +66,10 @@ class Step {
 
   /** One event into the machine, with what the client does around it (persist, run waiters). */
   feed(event: MachineEvent): void {
-    const step = stepMachine(this.machine, event);
+    const before = this.machine;
+    const step = stepMachine(before, event);
     this.machine = step.snapshot;
+    this.leaveBehind(before, event);
     this.record.taken.push(...step.taken);
     this.record.entered.push(...step.entered);
     for (const effect of step.effects) {
@@ -71,6 +79,17 @@ class Step {
     }
     if (isAtRest(this.machine)) this.env.stored = storedDescription(this.machine);
     this.runWaiters();
+  }
+
+  /**
+   * An invoke the machine stopped (it left the state, or entered it again) before its call was
+   * answered: the call stays on the network, where nothing waits for it.
+   */
+  leaveBehind(before: LoginSnapshot, event: MachineEvent): void {
+    for (const [id, child] of Object.entries(before.children)) {
+      const ended = event.type === `xstate.done.actor.${id}` || event.type === `xstate.error.actor.${id}`;
+      if (!ended && this.machine.children[id as never] !== child) this.env.orphans.push(invokeCall(id, before));
+    }
   }
 
   /** The client runs `whenSignedIn` callbacks on the first signed-in snapshot (or at once). */
@@ -91,8 +110,8 @@ class Step {
     }
   }
 
-  pass(after: 'minute' | 'week'): void {
-    this.env.now += after === 'week' ? A_WEEK : A_MINUTE;
+  pass(after: Pause): void {
+    this.env.now += pauseMs(this.env, after);
     if (after === 'week') this.env.expiredUpTo = this.env.issued;
   }
 
@@ -130,11 +149,14 @@ class Step {
     this.feed({ type: 'LOGIN_GONE', requestId: id, token: tokenLabel(request.token ?? 0), replayed });
   }
 
-  /** Requests the machine now holds are queued; a "gone" answer must have been settled. */
+  /**
+   * Requests the machine now holds are queued. A "gone" answer the machine neither queued,
+   * replayed nor rejected leaves the page waiting for nothing: the requirements say so.
+   */
   finish(): void {
     for (const request of this.env.requests) {
       if (isAlive(request) && this.machine.context.pendingRequests.includes(request.id)) request.state = 'queued';
-      if (request.state === 'goneAnswered') throw new Error(`model: ${request.id} answered gone but neither queued, replayed nor rejected`);
+      if (request.state === 'goneAnswered') request.state = 'queued';
     }
     this.record.entered = [...new Set(this.record.entered)];
   }
@@ -145,18 +167,24 @@ function copyEnv(env: Env): Env {
     ...env,
     requests: env.requests.map((request) => ({ ...request })),
     pages: env.pages.map((page) => ({ route: page.route, options: { ...page.options } })),
+    navigations: [...env.navigations],
+    orphans: [...env.orphans],
     serverEvents: [...env.serverEvents],
   };
 }
 
+/** A new app process on the phone: nothing in flight, no page yet, nothing navigated. */
+const newProcess = (): Partial<Env> => ({ requests: [], nextRequest: 1, waiters: 0, loading: false, navigations: [], orphans: [] });
+
 export function modelStep(state: ModelState, event: ModelEvent): ModelState {
+  const { logic } = state;
   if (event.type === 'INSTALL') {
     const config: AppConfig = { mode: event.mode, profile: event.profile };
-    return { config, machine: initialMachineSnapshot({ settings: settingsFor(config) }), env: initialEnv(), last: nothing() };
+    return { logic, config, machine: initialMachineSnapshot({ settings: settingsFor(config) }, logic), env: initialEnv(), last: nothing() };
   }
   const { config, machine } = state;
   if (!config || !machine) throw new Error(`model: "${event.type}" before the app is installed`);
-  const step = new Step(machine, copyEnv(state.env));
+  const step = new Step(event.type === 'REINSTALL' ? initialMachineSnapshot({ settings: settingsFor(config) }, logic) : machine, copyEnv(state.env));
   const { env } = step;
   switch (event.type) {
     case 'LAUNCH':
@@ -165,7 +193,13 @@ export function modelStep(state: ModelState, event: ModelEvent): ModelState {
     case 'RELAUNCH':
       // A new app process restores the stored (resting) snapshot: the same state, nothing in flight.
       step.pass(event.after);
-      Object.assign(env, { requests: [], nextRequest: 1, waiters: 0, loading: false });
+      Object.assign(env, newProcess());
+      step.launch(config, event.page);
+      break;
+    case 'REINSTALL':
+      // A new phone, or the app deleted and installed again: storage is empty, the server remembers.
+      step.pass('minute');
+      Object.assign(env, newProcess(), { stored: null });
       step.launch(config, event.page);
       break;
     case 'LOGIN':
@@ -200,6 +234,14 @@ export function modelStep(state: ModelState, event: ModelEvent): ModelState {
       env.serverKey = env.wechatKey;
       env.revokedUpTo = env.issued;
       break;
+    case 'ERASED':
+      // The person erases their data from another phone (which logs in first): every token is refused,
+      // and the next login registers an empty account.
+      env.serverEvents.push('UserLoggedIn', 'UserErased');
+      env.serverKey = env.wechatKey;
+      env.revokedUpTo = env.issued;
+      Object.assign(env, { registered: false, profile: false, phone: false });
+      break;
     case 'KEY_RENEWED':
       env.wechatKey += 1;
       break;
@@ -215,5 +257,7 @@ export function modelStep(state: ModelState, event: ModelEvent): ModelState {
   const tap = IGNORED_TAPS.find((candidate) => JSON.stringify(candidate.event) === JSON.stringify(event));
   const unchanged = JSON.stringify(snapshot.value) === JSON.stringify(machine.value);
   if (tap && step.record.taken.length === 0 && unchanged) step.record.goals.push(tap.goal);
-  return { config, machine: snapshot, env, last: step.record };
+  const next = { logic, config, machine: snapshot, env, last: step.record };
+  checkContextBounds(next, describeEvent(event));
+  return next;
 }

@@ -39,7 +39,7 @@ export const PAGES = ['pages/index/index', 'pages/login/index', 'pages/share/ind
 const PLATFORM_ACTIONS = new Set(machineGoals().platformActions);
 
 export class AppUnderTest {
-  readonly storage = new WxStorage();
+  storage = new WxStorage();
   openid = '';
   /** Real tokens as the model names them (t1, t2, …). */
   readonly labels = new Map<string, string>();
@@ -122,6 +122,16 @@ export class AppUnderTest {
     this.earlierToasts += this.instance.runtime.sim.toasts.length;
     this.instance.auth.stop();
     this.world.advance(laterMs);
+    this.current = this.open();
+    this.launch(page);
+  }
+
+  /** The app deleted and installed again (or a new phone of the same person): empty storage, then a launch. */
+  reinstall(page: Page, laterMs: number): void {
+    this.earlierToasts += this.instance.runtime.sim.toasts.length;
+    this.instance.auth.stop();
+    this.world.advance(laterMs);
+    this.storage = new WxStorage();
     this.current = this.open();
     this.launch(page);
   }

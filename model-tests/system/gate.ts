@@ -6,6 +6,7 @@
 import type { WxApi } from '../../client/index.js';
 import type { WxApi as PhoneWx, WxRuntime } from '../../simulator/index.js';
 import type { FaultSpec } from '../../simulator/index.js';
+import { describePage } from '../model/environment.js';
 
 export interface HeldCall {
   kind: 'wx.login' | 'wx.request';
@@ -31,10 +32,32 @@ export type GatedWx = WxApi & Pick<PhoneWx, 'clearStorageSync'>;
 export interface Gate {
   /** What the SDK gets as `wx`. */
   wx: GatedWx;
+  /** Navigations the SDK asked for, as `redirectTo pages/share/index?from=a b&invite=abc`. */
+  navigations(): readonly string[];
+  /** The wait (Retry-After, in ms) the last answer that came back named, if it named one. */
+  lastRetryAfterMs(): number | undefined;
   held(): readonly HeldCall[];
   release(call: HeldCall, recipe?: Recipe): Promise<void>;
   /** Resolves once no released call is still on its way and the SDK has had time to react. */
   settled(): Promise<void>;
+}
+
+/** `/pages/share/index?from=a%20b&invite=abc` as the model describes a page. */
+function pageOfUrl(url: string): string {
+  const [path = '', query = ''] = url.split('?');
+  const options: Record<string, string> = {};
+  for (const pair of query.split('&').filter(Boolean)) {
+    const [key = '', value = ''] = pair.split('=');
+    options[decodeURIComponent(key)] = decodeURIComponent(value);
+  }
+  return describePage({ route: path.replace(/^\/+/, ''), options });
+}
+
+/** Retry-After of an HTTP answer, from the body (`retryAfterSeconds`) or the header. */
+function retryAfterOf(result: unknown): number | undefined {
+  const { data, header } = (result ?? {}) as { data?: { retryAfterSeconds?: unknown }; header?: Record<string, string> };
+  const seconds = Number(data?.retryAfterSeconds ?? header?.['retry-after'] ?? header?.['Retry-After']);
+  return seconds > 0 ? seconds * 1000 : undefined;
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -44,6 +67,8 @@ const SETTLE_LIMIT_MS = 10_000;
 export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promise<void>): Gate {
   const real = runtime.wx;
   const held: Entry[] = [];
+  const navigations: string[] = [];
+  let retryAfterMs: number | undefined;
   let inAir = 0;
   let offlineCalls = 0;
 
@@ -60,6 +85,7 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
       ...option,
       success: (result: never) => {
         land();
+        retryAfterMs = retryAfterOf(result);
         option.success?.(result);
       },
       fail: (error: never) => {
@@ -71,6 +97,14 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
 
   const wx: GatedWx = {
     ...real,
+    redirectTo(option) {
+      navigations.push(`redirectTo ${pageOfUrl(option.url)}`);
+      real.redirectTo(option);
+    },
+    reLaunch(option) {
+      navigations.push(`reLaunch ${pageOfUrl(option.url)}`);
+      real.reLaunch(option);
+    },
     login(option = {}) {
       held.push({
         kind: 'wx.login', method: 'LOGIN', path: 'wx.login', header: {},
@@ -97,6 +131,8 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
 
   return {
     wx,
+    navigations: () => navigations,
+    lastRetryAfterMs: () => retryAfterMs,
     held: () => held.map(({ kind, method, path, header }) => ({ kind, method, path, header })),
     async release(call, recipe = {}) {
       const index = held.findIndex((entry) => entry.kind === call.kind && entry.method === call.method && entry.path === call.path);

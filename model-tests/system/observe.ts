@@ -39,6 +39,7 @@ export async function observedScene(app: AppUnderTest, record: StepRecord, event
     actions: record.ran,
     stored: stored(app),
     pages: runtime.getCurrentPages().map(describePage),
+    navigations: [...gate.navigations()],
     toasts: app.toasts(),
     loading: runtime.sim.loading() !== null,
     waiting: gate.held().map((call) =>

@@ -4,7 +4,7 @@
 // and the world's events are done through the simulator and the server's own API.
 
 import type { ModelEvent } from '../model/alphabet.js';
-import { A_MINUTE, A_WEEK, LOGIN_PAGE_ENTRY, SHARED_PAGE } from '../model/environment.js';
+import { A_MINUTE, LOGIN_PAGE_ENTRY, pauseMs, SHARED_PAGE } from '../model/environment.js';
 import type { Ending } from '../model/outcomes.js';
 import type { ModelState } from '../model/test-model.js';
 import type { AppUnderTest } from './app.js';
@@ -60,6 +60,13 @@ async function postJson(url: string, body: unknown, token?: string): Promise<Rec
   return (await answer.json()) as Record<string, unknown>;
 }
 
+/** Another phone of the same person logs in: its token. */
+async function otherPhoneToken(app: AppUnderTest): Promise<string> {
+  const login = await postJson(`${app.world.apiUrl}/wx/login`, { code: await app.world.device.login(app.openid) });
+  if (typeof login['token'] !== 'string') throw new Error(`the other phone could not log in: ${JSON.stringify(login)}`);
+  return login['token'];
+}
+
 /** The WeChat profile dialog, answered by the simulated user; its event detail goes to the SDK. */
 function profileDialog(app: AppUnderTest, decision: 'allow' | 'deny'): Promise<void> {
   const { runtime, auth } = app.instance;
@@ -91,7 +98,9 @@ export async function perform(app: AppUnderTest, event: ModelEvent, before: Mode
     case 'LAUNCH':
       return app.launch(pageOf(event.page));
     case 'RELAUNCH':
-      return app.relaunch(pageOf(event.page), event.after === 'week' ? A_WEEK : A_MINUTE);
+      return app.relaunch(pageOf(event.page), pauseMs(before.env, event.after));
+    case 'REINSTALL':
+      return app.reinstall(pageOf(event.page), A_MINUTE);
     case 'LOGIN':
       return app.instance.auth.login();
     case 'RETRY':
@@ -111,7 +120,7 @@ export async function perform(app: AppUnderTest, event: ModelEvent, before: Mode
     case 'SHOW': {
       const { sim } = app.instance.runtime;
       sim.hide();
-      world.advance(event.after === 'week' ? A_WEEK : A_MINUTE);
+      world.advance(pauseMs(before.env, event.after));
       sim.show();
       return app.instance.auth.onShow();
     }
@@ -126,10 +135,15 @@ export async function perform(app: AppUnderTest, event: ModelEvent, before: Mode
     }
     case 'REVOKE_ELSEWHERE': {
       // Another phone of the same person logs in and taps "log out everywhere".
-      const login = await postJson(`${world.apiUrl}/wx/login`, { code: await world.device.login(app.openid) });
-      if (typeof login['token'] !== 'string') throw new Error(`the other phone could not log in: ${JSON.stringify(login)}`);
-      const revoked = await postJson(`${world.apiUrl}/auth/logout-all`, {}, login['token']);
+      const revoked = await postJson(`${world.apiUrl}/auth/logout-all`, {}, await otherPhoneToken(app));
       if (revoked['code'] !== 1) throw new Error(`the other phone could not log out everywhere: ${JSON.stringify(revoked)}`);
+      return;
+    }
+    case 'ERASED': {
+      // Another phone of the same person logs in and erases their data.
+      const answer = await fetch(`${world.apiUrl}/me`, { method: 'DELETE', headers: { authorization: `Bearer ${await otherPhoneToken(app)}` } });
+      const erased = (await answer.json()) as Record<string, unknown>;
+      if (erased['code'] !== 1) throw new Error(`the other phone could not erase the data: ${JSON.stringify(erased)}`);
       return;
     }
     case 'KEY_RENEWED':

@@ -1,0 +1,123 @@
+// `npm run test:mutation`: Stryker mutates the login machine and the client's request broker
+// and runs, against every mutant, the model tests alone: first their model-level files (fast;
+// most mutants die there), then all of them, end-to-end runs included, on what survived. Then
+// the rest of the suite on what the model tests let through. It prints the two scores; mutants
+// documented as equivalent (equivalent-mutants.json, each with its reason) are left out of the
+// denominators. The figures and the survivors are written to model-tests/mutation/score.json.
+//
+// `npm run test:mutation -- --survivors` judges again only the last run's survivors, after
+// tests were added: a test added can kill a mutant, never bring one back. `-- --resume` takes
+// the first pass from its report (reports/mutation/model-units.json) instead of running it.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { PartialStrykerOptions } from '@stryker-mutator/api/core';
+import { Stryker } from '@stryker-mutator/core';
+import { equivalenceOf, mutantKey } from './equivalents.js';
+import type { Equivalent, Mutant } from './equivalents.js';
+
+const CONFIG = 'model-tests/mutation/stryker.config.mjs';
+const EQUIVALENTS = new URL('./equivalent-mutants.json', import.meta.url);
+const SCORE = new URL('./score.json', import.meta.url);
+
+const KILLED = new Set(['Killed', 'Timeout']);
+const VALID = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
+
+interface Score {
+  mutants: number;
+  equivalent: number;
+  judged: number;
+  killedByModelTests: number;
+  modelTestsScore: number;
+  killedByWholeSuite: number;
+  wholeSuiteScore: number;
+  /** Mutants the model tests let through, and those the whole suite let through. */
+  modelSurvivors: Mutant[];
+  suiteSurvivors: Mutant[];
+  minutes: number;
+}
+
+async function mutate(options: PartialStrykerOptions, tests: 'units' | 'all' = 'all'): Promise<Mutant[]> {
+  process.env['MODEL_TESTS'] = tests;
+  const results = (await new Stryker({ configFile: CONFIG, ...options }).runMutationTest()) as unknown as Mutant[];
+  return results.map(({ fileName, mutatorName, replacement, location, status }) => ({ fileName, mutatorName, replacement, location, status }));
+}
+
+/** Runs again on exactly the spans of `mutants` (report columns count from 1, Stryker's ranges from 0); the keys of those it kills. */
+async function killedAgain(mutants: readonly Mutant[], options: PartialStrykerOptions): Promise<Set<string>> {
+  if (mutants.length === 0) return new Set();
+  const spans = [...new Set(mutants.map(({ fileName, location: { start, end } }) =>
+    `${relative(process.cwd(), fileName)}:${start.line}:${start.column - 1}-${end.line}:${end.column - 1}`))];
+  const again = await mutate({ ...options, mutate: spans });
+  return new Set(again.filter((mutant) => KILLED.has(mutant.status)).map(mutantKey));
+}
+
+const MODEL_TESTS: PartialStrykerOptions = { jsonReporter: { fileName: 'reports/mutation/model-tests.json' } };
+const REST_OF_SUITE: PartialStrykerOptions = {
+  vitest: { configFile: 'model-tests/mutation/vitest.rest.config.ts', related: true },
+  jsonReporter: { fileName: 'reports/mutation/rest-of-suite.json' },
+};
+
+const UNITS_REPORT = 'reports/mutation/model-units.json';
+
+/** The mutants of a Stryker JSON report. */
+function fromReport(file: string): Mutant[] {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> };
+  return Object.entries(report.files).flatMap(([fileName, { mutants }]) =>
+    mutants.map(({ mutatorName, replacement, location, status }) => ({ fileName, mutatorName, replacement, location, status })));
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? 100 : Math.floor((1000 * part) / whole) / 10);
+const describe = (mutant: Mutant) => `${mutant.fileName}:${mutant.location.start.line} ${mutant.mutatorName}: ${mutant.replacement ?? ''}`;
+
+/** The score of `total` mutants, `equivalent` of them documented so, once the candidates the model-level files let through are judged further. */
+async function judge(total: number, equivalent: number, candidates: readonly Mutant[], started: number): Promise<Score> {
+  const judged = total - equivalent;
+  const killedByModel = await killedAgain(candidates, MODEL_TESTS);
+  const modelSurvivors = candidates.filter((mutant) => !killedByModel.has(mutantKey(mutant)));
+  const killedBySuite = await killedAgain(modelSurvivors, REST_OF_SUITE);
+  const suiteSurvivors = modelSurvivors.filter((mutant) => !killedBySuite.has(mutantKey(mutant)));
+  return {
+    mutants: total,
+    equivalent,
+    judged,
+    killedByModelTests: judged - modelSurvivors.length,
+    modelTestsScore: percent(judged - modelSurvivors.length, judged),
+    killedByWholeSuite: judged - suiteSurvivors.length,
+    wholeSuiteScore: percent(judged - suiteSurvivors.length, judged),
+    modelSurvivors,
+    suiteSurvivors,
+    minutes: Math.round((Date.now() - started) / 6000) / 10,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const equivalents = JSON.parse(readFileSync(EQUIVALENTS, 'utf8')) as Equivalent[];
+  const isEquivalent = (mutant: Mutant) => equivalenceOf(mutant, equivalents) !== null;
+  let score: Score;
+  if (process.argv.includes('--survivors')) {
+    const last = JSON.parse(readFileSync(SCORE, 'utf8')) as Score;
+    const nowEquivalent = last.modelSurvivors.filter(isEquivalent).length;
+    score = await judge(last.mutants, last.equivalent + nowEquivalent, last.modelSurvivors.filter((mutant) => !isEquivalent(mutant)), started);
+  } else {
+    const firstPass = process.argv.includes('--resume')
+      ? fromReport(UNITS_REPORT)
+      : await mutate({ jsonReporter: { fileName: UNITS_REPORT } }, 'units');
+    const all = firstPass.filter((mutant) => VALID.has(mutant.status));
+    const candidates = all.filter((mutant) => !KILLED.has(mutant.status) && !isEquivalent(mutant));
+    score = await judge(all.length, all.filter(isEquivalent).length, candidates, started);
+  }
+  writeFileSync(SCORE, `${JSON.stringify(score, null, 2)}\n`);
+  console.log([
+    '',
+    `mutants: ${score.mutants}, of which ${score.equivalent} documented as equivalent: ${score.judged} judged`,
+    `killed by the model tests alone: ${score.killedByModelTests} of ${score.judged} (${score.modelTestsScore} %)`,
+    `killed by the whole suite:       ${score.killedByWholeSuite} of ${score.judged} (${score.wholeSuiteScore} %)`,
+    ...(score.modelSurvivors.length > 0 ? ['survivors of the model tests:', ...score.modelSurvivors.map((mutant) => `  ${describe(mutant)}`)] : []),
+    ...(score.suiteSurvivors.length > 0 ? ['survivors of the whole suite:', ...score.suiteSurvivors.map((mutant) => `  ${describe(mutant)}`)] : []),
+    `in ${score.minutes} minutes`,
+  ].join('\n'));
+}
+
+await main();
