@@ -15,7 +15,7 @@ import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/log.js';
 import type { RunningServer } from '../server/start.js';
 import { startDevServer } from '../dev/start.js';
-import { TEST_DATABASE_URL } from '../test/support/databases.js';
+import { TEST_DATABASE_URL } from '../testing/databases.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

@@ -11,9 +11,9 @@ import { atRest } from '../client/testing/at-rest.js';
 import { PAGES, startWorld, type World } from '../client/testing/e2e-world.js';
 import { SIMULATOR_APP } from '../server/config.js';
 import { createWxRuntime, WxStorage, type FaultSpec, type WxRuntime } from '../simulator/index.js';
-import { startChaosProxy, type ChaosProxy, type ProxyAction } from './support/chaos-proxy.js';
-import { LeakWatch } from './support/leak-watch.js';
-import { mulberry32 } from '../test/support/prng.js';
+import { startChaosProxy, type ChaosProxy, type ProxyAction } from './testing/chaos-proxy.js';
+import { LeakWatch } from './testing/leak-watch.js';
+import { mulberry32 } from '../testing/prng.js';
 
 const RELOGIN_CAP = 2;
 const MAX_RETRIES = 2;

@@ -5,11 +5,11 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashLoginCode } from '../server/services/login-codes.js';
-import { openThrowawaySchema, type ThrowawaySchema } from './support/databases.js';
-import { isTypedError, login, reportFigure, type Answer, type NoAnswer } from './support/http.js';
-import { auditLog, rebuildAndCompare } from './support/log-audit.js';
-import { startProcessWorld, type ProcessWorld } from './support/process-world.js';
-import type { ServerProcess } from './support/server-process.js';
+import { openThrowawaySchema, type ThrowawaySchema } from './testing/databases.js';
+import { isTypedError, login, reportFigure, type Answer, type NoAnswer } from './testing/http.js';
+import { auditLog, rebuildAndCompare } from './testing/log-audit.js';
+import { startProcessWorld, type ProcessWorld } from './testing/process-world.js';
+import type { ServerProcess } from './testing/server-process.js';
 
 const LANES = 8;
 const WECHAT_TIMEOUT_MS = 2_000;

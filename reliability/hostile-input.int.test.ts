@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTypedError, type Answer } from './support/http.js';
-import { startAppUnderAttack, type AppUnderAttack } from './support/app-under-attack.js';
+import { isTypedError, type Answer } from './testing/http.js';
+import { startAppUnderAttack, type AppUnderAttack } from './testing/app-under-attack.js';
 
 const RUNS = 200;
 

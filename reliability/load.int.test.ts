@@ -4,11 +4,11 @@
 // first logins race each other and returning logins of other users.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openThrowawaySchema, type ThrowawaySchema } from './support/databases.js';
-import { inParallel, isAnswer, login, reportFigure, type Answer, type NoAnswer } from './support/http.js';
-import { auditLog, rebuildAndCompare } from './support/log-audit.js';
-import { startProcessWorld, type ProcessWorld } from './support/process-world.js';
-import type { ServerProcess } from './support/server-process.js';
+import { openThrowawaySchema, type ThrowawaySchema } from './testing/databases.js';
+import { inParallel, isAnswer, login, reportFigure, type Answer, type NoAnswer } from './testing/http.js';
+import { auditLog, rebuildAndCompare } from './testing/log-audit.js';
+import { startProcessWorld, type ProcessWorld } from './testing/process-world.js';
+import type { ServerProcess } from './testing/server-process.js';
 
 const USERS = 200;
 const BURSTS = [2, 2, 1]; // logins per burst: 5 per user, 1,000 in all

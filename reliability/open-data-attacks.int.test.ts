@@ -5,9 +5,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRawData, type UserInfoPayload } from '../simulator/index.js';
-import { APP, APP2 } from '../server/routes/test-support.js';
-import { isTypedError } from './support/http.js';
-import { startAppUnderAttack, type AppUnderAttack } from './support/app-under-attack.js';
+import { APP, APP2 } from '../server/testing/app-harness.js';
+import { isTypedError } from './testing/http.js';
+import { startAppUnderAttack, type AppUnderAttack } from './testing/app-under-attack.js';
 
 type Legacy = Omit<UserInfoPayload, 'userInfo'>;
 const legacy = ({ userInfo: _shown, ...payload }: UserInfoPayload): Legacy => payload;

@@ -4,11 +4,11 @@
 
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openDatabase } from '../server/store/index.js';
-import { call, isAnswer, isTypedError, login, reportFigure, type Answer, type NoAnswer } from './support/http.js';
-import { auditLog, rebuildAndCompare } from './support/log-audit.js';
-import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
-import { startProcessWorld, type ProcessWorld } from './support/process-world.js';
-import type { ServerProcess } from './support/server-process.js';
+import { call, isAnswer, isTypedError, login, reportFigure, type Answer, type NoAnswer } from './testing/http.js';
+import { auditLog, rebuildAndCompare } from './testing/log-audit.js';
+import { startPrivatePostgres, type PrivatePostgres } from './testing/private-postgres.js';
+import { startProcessWorld, type ProcessWorld } from './testing/process-world.js';
+import type { ServerProcess } from './testing/server-process.js';
 
 const LANES = 6;
 const USERS = 40;

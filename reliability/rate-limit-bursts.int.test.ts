@@ -5,12 +5,12 @@
 
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openThrowawaySchema, type ThrowawaySchema } from './support/databases.js';
-import { eventually } from '../test/support/eventually.js';
-import { call, isAnswer, isTypedError, login, type Answer } from './support/http.js';
-import { auditLog } from './support/log-audit.js';
-import { startProcessWorld, type ProcessWorld } from './support/process-world.js';
-import type { ServerProcess } from './support/server-process.js';
+import { openThrowawaySchema, type ThrowawaySchema } from './testing/databases.js';
+import { eventually } from '../testing/eventually.js';
+import { call, isAnswer, isTypedError, login, type Answer } from './testing/http.js';
+import { auditLog } from './testing/log-audit.js';
+import { startProcessWorld, type ProcessWorld } from './testing/process-world.js';
+import type { ServerProcess } from './testing/server-process.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 // Counters live a minute (the limiter's window): each burst below takes a second or two even on

@@ -8,10 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGOUT_ALL_EXPIRED_GRACE_SECONDS } from '../server/routes/sessions.js';
-import { APP, JWT_SECRET } from '../server/routes/test-support.js';
-import { eventually } from '../test/support/eventually.js';
-import { call, isTypedError, type Answer } from './support/http.js';
-import { startAppUnderAttack, type AppUnderAttack } from './support/app-under-attack.js';
+import { APP, JWT_SECRET } from '../server/testing/app-harness.js';
+import { eventually } from '../testing/eventually.js';
+import { call, isTypedError, type Answer } from './testing/http.js';
+import { startAppUnderAttack, type AppUnderAttack } from './testing/app-under-attack.js';
 
 const NEW_SECRET = 'rotated-jwt-secret-0123456789abcdefghijklmnop';
 const SIGNED_IN_ROUTES = [

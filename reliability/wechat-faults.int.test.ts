@@ -5,11 +5,11 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../simulator/index.js';
-import { eventually } from '../test/support/eventually.js';
-import { openThrowawaySchema, type ThrowawaySchema } from './support/databases.js';
-import { call, isAnswer, isTypedError, login, reportFigure, type Answer } from './support/http.js';
-import { startProcessWorld, type ProcessWorld } from './support/process-world.js';
-import type { ServerProcess } from './support/server-process.js';
+import { eventually } from '../testing/eventually.js';
+import { openThrowawaySchema, type ThrowawaySchema } from './testing/databases.js';
+import { call, isAnswer, isTypedError, login, reportFigure, type Answer } from './testing/http.js';
+import { startProcessWorld, type ProcessWorld } from './testing/process-world.js';
+import type { ServerProcess } from './testing/server-process.js';
 
 // Short, so that the timeouts below take a second each; the bound is the issue's. A typed
 // error takes 20–700 ms, a timeout 1,040–1,170 ms (docs/reliability.md): the 2 s over the

@@ -15,7 +15,7 @@ function productionModules(dir: string = SERVER): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === 'testing' ? [] : productionModules(path);
-    const helper = entry.name.includes('.test.') || entry.name === 'test-support.ts';
+    const helper = entry.name.includes('.test.');
     return entry.name.endsWith('.ts') && !helper ? [path] : [];
   });
 }

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../test/support/eventually.js';
+import { eventually } from '../testing/eventually.js';
 import { createDeviceClient, type DeviceClient } from './device-client.js';
 import { createSimulator, type Simulator } from './server.js';
 

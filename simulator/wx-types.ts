@@ -116,7 +116,7 @@ export type StorageCall =
   | 'removeStorage'
   | 'clearStorage';
 
-export type WxApi = Pick<
+export type SimulatedWx = Pick<
   Wx,
   | 'login'
   | 'checkSession'

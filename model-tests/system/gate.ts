@@ -4,7 +4,7 @@
 // path asks for one. Nothing happens on its own, so each step of a path is one thing.
 
 import type { WxApi } from '../../client/index.js';
-import type { WxApi as PhoneWx, WxRuntime } from '../../simulator/index.js';
+import type { SimulatedWx, WxRuntime } from '../../simulator/index.js';
 import type { FaultSpec } from '../../simulator/index.js';
 import { describePage } from '../model/environment.js';
 
@@ -27,7 +27,7 @@ interface Entry extends HeldCall {
 }
 
 /** What the SDK gets as `wx`: the calls it makes, and the phone's clearStorageSync for planted bugs. */
-export type GatedWx = WxApi & Pick<PhoneWx, 'clearStorageSync'>;
+export type GatedWx = WxApi & Pick<SimulatedWx, 'clearStorageSync'>;
 
 export interface Gate {
   /** What the SDK gets as `wx`. */

@@ -5,7 +5,7 @@
 import { SIMULATOR_APP } from '../../server/config.js';
 import { createDeviceClient } from '../../simulator/index.js';
 import type { DeviceClient, Simulator } from '../../simulator/index.js';
-import { startServerUnderTest } from '../../test/support/server-under-test.js';
+import { startServerUnderTest } from '../../testing/server-under-test.js';
 
 export interface SystemWorld {
   apiUrl: string;

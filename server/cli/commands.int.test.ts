@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATOR_APP } from '../config.js';
-import { runCli, STACK_LINE, startCli, stopCli, type RunningCli } from './test-support.js';
+import { runCli, STACK_LINE, startCli, stopCli, type RunningCli } from '../testing/cli-harness.js';
 
 const POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 // Trust auth ignores it; the banner must still never show it.

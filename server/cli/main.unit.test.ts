@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEVELOPMENT_COMMANDS } from '../../dev/commands.js';
 import { runCli as runAnyCli, type CommandTable } from './main.js';
-import { memoryIo } from './test-support.js';
+import { memoryIo } from '../testing/cli-harness.js';
 import type { CliIo } from './command.js';
 
 const COMMANDS = ['serve', 'simulator', 'migrate', 'rebuild', 'events'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from './test-support.js';
+import { memoryIo } from '../testing/cli-harness.js';
 import { createProgress, renderBar } from './progress.js';
 
 describe('progress of a rebuild', () => {

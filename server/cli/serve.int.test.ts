@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../store/directory-lock.js';
 import { DEMO_OPENID, WALKTHROUGH_HEADING } from './banner.js';
-import { runCli, STACK_LINE, startCli, stopCli, type RunningCli } from './test-support.js';
+import { runCli, STACK_LINE, startCli, stopCli, type RunningCli } from '../testing/cli-harness.js';
 
 const run = promisify(execFile);
 const FREE_PORTS = { PORT: '0', SIM_PORT: '0', LOG_LEVEL: 'warn' };

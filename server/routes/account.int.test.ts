@@ -1,8 +1,8 @@
 // The signed-in routes: profile (fill-in and legacy payload), phone binding, logout everywhere
 // and erasure, against the simulator and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgTarget } from '../../test/support/databases.js';
-import { startHarness, type AppHarness } from './test-support.js';
+import { pgTarget } from '../../testing/databases.js';
+import { startHarness, type AppHarness } from '../testing/app-harness.js';
 
 describe('account routes', () => {
   let h: AppHarness;

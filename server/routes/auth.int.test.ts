@@ -3,9 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgTarget } from '../../test/support/databases.js';
-import { eventually } from '../../test/support/eventually.js';
-import { APP, JWT_SECRET, startHarness, type AppHarness } from '../routes/test-support.js';
+import { pgTarget } from '../../testing/databases.js';
+import { eventually } from '../../testing/eventually.js';
+import { APP, JWT_SECRET, startHarness, type AppHarness } from '../testing/app-harness.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -2,8 +2,8 @@
 // never a stack trace) and writes nothing: no event, no session_key, no claimed code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptOpenData, signRawData } from '../../simulator/index.js';
-import { pgTarget } from '../../test/support/databases.js';
-import { APP, startHarness, type AppHarness } from './test-support.js';
+import { pgTarget } from '../../testing/databases.js';
+import { APP, startHarness, type AppHarness } from '../testing/app-harness.js';
 
 describe('bad input', () => {
   let h: AppHarness;

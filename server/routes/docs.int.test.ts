@@ -1,8 +1,8 @@
 // The OpenAPI document and docs page, and the health probes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../store/open-database.js';
-import { pgTarget, TEST_DATABASE_URL } from '../../test/support/databases.js';
-import { startHarness, type AppHarness } from './test-support.js';
+import { pgTarget, TEST_DATABASE_URL } from '../../testing/databases.js';
+import { startHarness, type AppHarness } from '../testing/app-harness.js';
 
 describe('OpenAPI, docs and health', () => {
   let h: AppHarness;

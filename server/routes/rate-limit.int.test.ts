@@ -2,8 +2,8 @@
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgTarget } from '../../test/support/databases.js';
-import { startHarness, type AppHarness } from './test-support.js';
+import { pgTarget } from '../../testing/databases.js';
+import { startHarness, type AppHarness } from '../testing/app-harness.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 // Redis counters outlive a test run: every run limits its own addresses.

@@ -1,8 +1,8 @@
 // Two server processes (two apps, two pools, one PostgreSQL schema) racing on one user.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgTarget } from '../../test/support/databases.js';
-import { startHarness, type AppHarness } from '../routes/test-support.js';
+import { pgTarget } from '../../testing/databases.js';
+import { startHarness, type AppHarness } from '../testing/app-harness.js';
 
 describe('logins racing on two app instances', () => {
   let h: AppHarness;

@@ -1,7 +1,7 @@
 // POST /wx/login end to end on both databases: the simulator as WeChat, the real store.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseTargets } from '../../test/support/databases.js';
-import { startHarness, type AppHarness } from '../routes/test-support.js';
+import { databaseTargets } from '../../testing/databases.js';
+import { startHarness, type AppHarness } from '../testing/app-harness.js';
 
 describe.each(databaseTargets())('POST /wx/login on $name', (target) => {
   let h: AppHarness;

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgTarget } from '../../test/support/databases.js';
+import { pgTarget } from '../../testing/databases.js';
 import { LoginCodeInvalidError, type LoginProvider } from '../providers/login-provider.js';
-import { startHarness, type AppHarness } from '../routes/test-support.js';
+import { startHarness, type AppHarness } from '../testing/app-harness.js';
 import { userIdFor } from '../users/index.js';
 
 const OTHER_APP = 'tt-mini-app-0001';

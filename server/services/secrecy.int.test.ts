@@ -1,8 +1,8 @@
 // No answer, log line or event ever carries a session_key (nor a code, a token in a log, or a
 // secret): a whole session over real HTTP, with the logger's output captured and scanned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgTarget } from '../../test/support/databases.js';
-import { APP, JWT_SECRET, startHarness, type AppHarness } from '../routes/test-support.js';
+import { pgTarget } from '../../testing/databases.js';
+import { APP, JWT_SECRET, startHarness, type AppHarness } from '../testing/app-harness.js';
 
 describe('secrets stay on the server', () => {
   let h: AppHarness;

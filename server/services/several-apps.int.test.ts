@@ -2,8 +2,8 @@
 // Referer WeChat sets on wx.request, else it is the first one configured.
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgTarget } from '../../test/support/databases.js';
-import { APP, APP2, startHarness, type AppHarness } from '../routes/test-support.js';
+import { pgTarget } from '../../testing/databases.js';
+import { APP, APP2, startHarness, type AppHarness } from '../testing/app-harness.js';
 
 describe('several mini programs on one server', () => {
   let h: AppHarness;

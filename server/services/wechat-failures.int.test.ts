@@ -2,9 +2,9 @@
 // in the log with WeChat's errcode and rid, and no user event written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../simulator/index.js';
-import { pgTarget } from '../../test/support/databases.js';
-import { eventually } from '../../test/support/eventually.js';
-import { startHarness, APP, type AppHarness } from '../routes/test-support.js';
+import { pgTarget } from '../../testing/databases.js';
+import { eventually } from '../../testing/eventually.js';
+import { startHarness, APP, type AppHarness } from '../testing/app-harness.js';
 import { catchUpLoginFailures, listLoginFailures } from '../users/index.js';
 
 const USER_EVENTS = ['UserRegistered', 'UserLoggedIn', 'ProfileUpdated', 'PhoneNumberBound', 'SessionsRevoked', 'UserErased'];

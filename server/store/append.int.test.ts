@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseTargets, type TestDatabase } from '../../test/support/databases.js';
+import { databaseTargets, type TestDatabase } from '../../testing/databases.js';
 import { appendToStream, type AppendPart } from './append.js';
 import type { Database, Queryable } from './database.js';
 import { ConcurrencyError } from './errors.js';

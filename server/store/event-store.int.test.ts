@@ -5,8 +5,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseTargets, type TestDatabase } from '../../test/support/databases.js';
-import { eventually } from '../../test/support/eventually.js';
+import { databaseTargets, type TestDatabase } from '../../testing/databases.js';
+import { eventually } from '../../testing/eventually.js';
 import { AppError } from '../errors.js';
 import type { ColumnTable } from './columns.js';
 import { ConcurrencyError } from './errors.js';

@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgTarget, type TestDatabase } from '../../test/support/databases.js';
+import { pgTarget, type TestDatabase } from '../../testing/databases.js';
 import { appendToStream } from './append.js';
 import type { Database } from './database.js';
 import { createEventStore, type EventStore } from './event-store.js';

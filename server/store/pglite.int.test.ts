@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openMemoryPglite, pgliteTemplate, type TestDatabase } from '../../test/support/databases.js';
+import { openMemoryPglite, pgliteTemplate, type TestDatabase } from '../../testing/databases.js';
 import { openDatabase } from './open-database.js';
 import { LOCK_FILE } from './directory-lock.js';
 

@@ -1,7 +1,7 @@
 // Two processes' caches, one real Redis: a revocation in one reaches the other at once.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../test/support/eventually.js';
+import { eventually } from '../../testing/eventually.js';
 import { createTokenVersionCache, type TokenVersionCache } from './version-cache.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';

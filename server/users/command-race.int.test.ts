@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseTargets, type TestDatabase } from '../../test/support/databases.js';
+import { databaseTargets, type TestDatabase } from '../../testing/databases.js';
 import { AppError } from '../errors.js';
 import { readStream } from '../store/read.js';
 import { readSnapshot } from '../store/snapshots.js';
@@ -16,7 +16,7 @@ import { userIdFor, userStreamId } from './identity.js';
 import type { User } from './user.js';
 import { userStream } from './user-stream.js';
 import { createUserEventStore, Users } from './users.js';
-import { mulberry32 } from '../../test/support/prng.js';
+import { mulberry32 } from '../../testing/prng.js';
 
 const appId = 'wx-app-race';
 const USERS = 3;

@@ -6,8 +6,8 @@
 // (HISTORY_SEED=<seed> runs that history alone).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseTargets, type TestDatabase } from '../../test/support/databases.js';
-import { mulberry32 } from '../../test/support/prng.js';
+import { databaseTargets, type TestDatabase } from '../../testing/databases.js';
+import { mulberry32 } from '../../testing/prng.js';
 import { AppError } from '../errors.js';
 import { readStream } from '../store/read.js';
 import { readSnapshot } from '../store/snapshots.js';

@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseTargets, type TestDatabase } from '../../test/support/databases.js';
+import { databaseTargets, type TestDatabase } from '../../testing/databases.js';
 import type { AppendPart } from '../store/append.js';
 import type { Database, Queryable } from '../store/database.js';
 import { ConcurrencyError } from '../store/errors.js';

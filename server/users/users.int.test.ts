@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseTargets, type TestDatabase } from '../../test/support/databases.js';
-import { eventually } from '../../test/support/eventually.js';
+import { databaseTargets, type TestDatabase } from '../../testing/databases.js';
+import { eventually } from '../../testing/eventually.js';
 import type { Queryable } from '../store/database.js';
 import { userIdFor, userStreamId } from './identity.js';
 import {

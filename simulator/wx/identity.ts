@@ -13,7 +13,7 @@ import type {
   LoginSuccessResult,
   UserInfo,
   UserInfoResult,
-  WxApi,
+  SimulatedWx,
   WxFailResult,
 } from '../wx-types.js';
 
@@ -47,7 +47,7 @@ export class Identity {
     private readonly network: WxNetwork,
   ) {}
 
-  api(): Pick<WxApi, 'login' | 'checkSession' | 'getUserProfile' | 'getUserInfo'> {
+  api(): Pick<SimulatedWx, 'login' | 'checkSession' | 'getUserProfile' | 'getUserInfo'> {
     return {
       login: asyncCall((option?: LoginOption) => {
         const outcome = this.call('login', option?.timeout, (signal) => this.device.forUser('/__sim/login', {}, signal)).then(

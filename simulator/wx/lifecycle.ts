@@ -1,4 +1,4 @@
-import type { LaunchOptions, WxApi } from '../wx-types.js';
+import type { LaunchOptions, SimulatedWx } from '../wx-types.js';
 import { parsePageUrl, type PageStack } from './pages.js';
 
 /**
@@ -76,7 +76,7 @@ export class AppLifecycle {
   }
 
   api(): Pick<
-    WxApi,
+    SimulatedWx,
     'getLaunchOptionsSync' | 'getEnterOptionsSync' | 'onAppShow' | 'offAppShow' | 'onAppHide' | 'offAppHide'
   > {
     return {

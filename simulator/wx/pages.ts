@@ -1,5 +1,5 @@
 import { asyncCall, fail, failed, ok, succeeded, type Settled } from './callbacks.js';
-import type { GeneralCallbackResult, NavigateBackOption, NavigateOption, WxApi, WxFailResult, WxPage } from '../wx-types.js';
+import type { GeneralCallbackResult, NavigateBackOption, NavigateOption, SimulatedWx, WxFailResult, WxPage } from '../wx-types.js';
 
 /**
  * The page stack with WeChat's rules: at most 10 pages, `redirectTo` replaces the top,
@@ -103,7 +103,7 @@ function typeName(value: unknown): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-type NavigationApi = Pick<WxApi, 'navigateTo' | 'redirectTo' | 'reLaunch' | 'navigateBack'>;
+type NavigationApi = Pick<SimulatedWx, 'navigateTo' | 'redirectTo' | 'reLaunch' | 'navigateBack'>;
 
 export function navigationApi(stack: PageStack): NavigationApi {
   /** Resolves the url, applies the change, reports the outcome. */

@@ -1,4 +1,4 @@
-import type { AccountInfo, ChooseAvatarEvent, GetCurrentPages, GetPhoneNumberEvent, LaunchOptions, WxApi, WxPage } from '../wx-types.js';
+import type { AccountInfo, ChooseAvatarEvent, GetCurrentPages, GetPhoneNumberEvent, LaunchOptions, SimulatedWx, WxPage } from '../wx-types.js';
 import { deviceInfoApi } from './device-info.js';
 import { DeviceLink, type SimUserRef } from './device-link.js';
 import { Identity, type LoginRecord, type UserDecisions } from './identity.js';
@@ -64,7 +64,7 @@ export interface WxTestHandle {
 }
 
 export interface WxRuntime {
-  wx: WxApi;
+  wx: SimulatedWx;
   /** The runtime's global `getCurrentPages`. */
   getCurrentPages: GetCurrentPages;
   sim: WxTestHandle;
@@ -84,7 +84,7 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
   const lifecycle = new AppLifecycle(stack, options.pages?.[0] ?? 'pages/index/index');
   const screen = new Screen();
 
-  const wx: WxApi = {
+  const wx: SimulatedWx = {
     ...deviceInfoApi(options.appId),
     ...identity.api(),
     request: (option) => network.request(option),

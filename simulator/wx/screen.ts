@@ -1,5 +1,5 @@
 import { asyncCall, fail, failed, ok, succeeded, type Settled } from './callbacks.js';
-import type { GeneralCallbackResult, ShowLoadingOption, ShowModalOption, ShowToastOption, WxApi, WxFailResult } from '../wx-types.js';
+import type { GeneralCallbackResult, ShowLoadingOption, ShowModalOption, ShowToastOption, SimulatedWx, WxFailResult } from '../wx-types.js';
 
 /**
  * What the user saw: toasts, loading indicators and modal dialogs, recorded for tests. As on
@@ -43,7 +43,7 @@ export class Screen {
     return this.overlay?.kind === 'loading' ? this.overlay.record : null;
   }
 
-  api(): Pick<WxApi, 'showToast' | 'hideToast' | 'showLoading' | 'hideLoading' | 'showModal'> {
+  api(): Pick<SimulatedWx, 'showToast' | 'hideToast' | 'showLoading' | 'hideLoading' | 'showModal'> {
     return {
       showToast: asyncCall((option?: ShowToastOption) => {
         const record: ToastRecord = {

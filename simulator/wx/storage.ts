@@ -6,7 +6,7 @@ import type {
   SetStorageOption,
   StorageCall,
   StorageInfo,
-  WxApi,
+  SimulatedWx,
 } from '../wx-types.js';
 
 /**
@@ -82,7 +82,7 @@ export function createWxStorage(initial?: Record<string, unknown>): WxStorage {
   return new WxStorage(initial);
 }
 
-type StorageApi = Pick<WxApi, StorageCall>;
+type StorageApi = Pick<SimulatedWx, StorageCall>;
 
 export function storageApi(storage: WxStorage): StorageApi {
   const getStorage = asyncCall((option?: GetStorageOption) => {

@@ -2,7 +2,7 @@
 // foreground, and in development the simulator's login codes in place of the devtools' own.
 
 import { describe, expect, it } from 'vitest';
-import { eventually, loginBoxShown, sentTo, useExampleWorld } from './support/example-world.js';
+import { eventually, loginBoxShown, sentTo, useExampleWorld } from '../testing/example-world.js';
 
 const WEEK_MS = 7 * 86_400_000; // the server's default token lifetime
 

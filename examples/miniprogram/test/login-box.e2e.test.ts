@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   eventsSince, eventually, fillInProfile, loginBoxShown, sentTo, useExampleWorld,
-} from './support/example-world.js';
+} from '../testing/example-world.js';
 
 const example = useExampleWorld();
 

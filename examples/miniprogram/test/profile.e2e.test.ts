@@ -2,7 +2,7 @@
 // in login-page mode too, where the way back from the login page is its "Continue" link.
 
 import { describe, expect, it } from 'vitest';
-import { atRest, eventsSince, eventually, fillInProfile, loginBoxShown, sentTo, useExampleWorld } from './support/example-world.js';
+import { atRest, eventsSince, eventually, fillInProfile, loginBoxShown, sentTo, useExampleWorld } from '../testing/example-world.js';
 
 const example = useExampleWorld();
 

@@ -4,8 +4,8 @@
 // whose card a friend on another phone opens.
 
 import { describe, expect, it } from 'vitest';
-import { atRest, eventually, fillInProfile, loginBoxShown, sentTo, useExampleWorld } from './support/example-world.js';
-import type { Phone, ShareCard } from './support/phone.js';
+import { atRest, eventually, fillInProfile, loginBoxShown, sentTo, useExampleWorld } from '../testing/example-world.js';
+import type { Phone, ShareCard } from '../testing/phone.js';
 
 const example = useExampleWorld();
 const card = { invite: 'abc', from: 'Alice Wu' };

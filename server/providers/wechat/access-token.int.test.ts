@@ -1,8 +1,8 @@
 // The access token (cached, one refresh for many callers, renewed before expiry, replaced
 // once on 40001), and the calls that use it: phone number and checkSessionKey.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../../test/support/eventually.js';
-import { APP, rejectionOf, startHarness, type Harness } from './test-support.js';
+import { eventually } from '../../../testing/eventually.js';
+import { APP, rejectionOf, startHarness, type Harness } from '../../testing/wechat-harness.js';
 
 let h: Harness;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { statusOf } from '../../routes/error-answers.js';
 import { WeChatError } from './errors.js';
-import { APP, rejectionOf, startHarness, type Harness } from './test-support.js';
+import { APP, rejectionOf, startHarness, type Harness } from '../../testing/wechat-harness.js';
 
 let h: Harness;
 beforeAll(async () => {

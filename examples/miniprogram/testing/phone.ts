@@ -8,10 +8,10 @@
 
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
-import type { LaunchOptions, MiniAuth } from '../../../../client/index.js';
-import { SIMULATOR_APP } from '../../../../server/config.js';
-import { createWxRuntime } from '../../../../simulator/index.js';
-import type { WxApi, WxRuntime, WxStorage } from '../../../../simulator/index.js';
+import type { LaunchOptions, MiniAuth } from '../../../client/index.js';
+import { SIMULATOR_APP } from '../../../server/config.js';
+import { createWxRuntime } from '../../../simulator/index.js';
+import type { SimulatedWx, WxRuntime, WxStorage } from '../../../simulator/index.js';
 import { document } from './dom.js';
 import type { ExampleCopy } from './example-copy.js';
 
@@ -149,7 +149,7 @@ let openPhone: Phone | null = null;
 
 export class Phone {
   readonly runtime: WxRuntime;
-  private readonly wx: WxApi;
+  private readonly wx: SimulatedWx;
   private app: ExampleApp | null = null;
   private stack: Page[] = [];
   private readonly saved: Record<string, unknown> = {};
@@ -170,15 +170,15 @@ export class Phone {
     });
     const { wx } = this.runtime;
     // Navigation goes through the runtime's page stack; the framework then shows its top page.
-    const following = <K extends 'navigateTo' | 'redirectTo' | 'reLaunch' | 'navigateBack'>(name: K): WxApi[K] =>
-      ((option: Parameters<WxApi[K]>[0]) =>
+    const following = <K extends 'navigateTo' | 'redirectTo' | 'reLaunch' | 'navigateBack'>(name: K): SimulatedWx[K] =>
+      ((option: Parameters<SimulatedWx[K]>[0]) =>
         (wx[name] as (o: unknown) => void)({
           ...option,
           complete: (result: unknown) => {
             (option as { complete?: (r: unknown) => void } | undefined)?.complete?.(result);
             this.showStackTop();
           },
-        })) as WxApi[K];
+        })) as SimulatedWx[K];
     this.wx = {
       ...wx,
       navigateTo: following('navigateTo'),

@@ -13,10 +13,10 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import type { Database } from '../../server/store/database.js';
-import { openDatabase } from '../../server/store/open-database.js';
-import { loadMigrations, migrate } from '../../server/store/migrate.js';
-import { dumpPglite } from '../../server/store/pglite.js';
+import type { Database } from '../server/store/database.js';
+import { openDatabase } from '../server/store/open-database.js';
+import { loadMigrations, migrate } from '../server/store/migrate.js';
+import { dumpPglite } from '../server/store/pglite.js';
 
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -4,11 +4,11 @@
 
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../server/app.js';
-import { loadConfig, SIMULATOR_APP } from '../../server/config.js';
-import { createLogger } from '../../server/log.js';
-import { createWeChatGateway } from '../../server/providers/wechat/index.js';
-import { createSimulator, type Simulator } from '../../simulator/index.js';
+import { buildApp } from '../server/app.js';
+import { loadConfig, SIMULATOR_APP } from '../server/config.js';
+import { createLogger } from '../server/log.js';
+import { createWeChatGateway } from '../server/providers/wechat/index.js';
+import { createSimulator, type Simulator } from '../simulator/index.js';
 import { openThrowawayPg, type TestDatabase } from './databases.js';
 
 export interface ServerUnderTest {

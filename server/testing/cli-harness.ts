@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CliIo } from './command.js';
+import type { CliIo } from '../cli/command.js';
 
 const CLI = fileURLToPath(new URL('../../dev/cli.ts', import.meta.url));
 // node --import <tsx's loader>: one process (a signal reaches the CLI itself, not a wrapper).

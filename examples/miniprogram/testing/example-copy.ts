@@ -7,9 +7,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildMiniprogram } from '../../../../client/build.js';
+import { buildMiniprogram } from '../../../client/build.js';
 
-export const EXAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const EXAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const REPO_ROOT = resolve(EXAMPLE_DIR, '..', '..');
 /** Where the SDK bundle goes in a mini program (and where app.js requires it from). */
 export const SDK_PATH = join('lib', 'miniauth.js');
@@ -67,7 +67,7 @@ export interface ExampleCopy {
 
 export async function copyExample(): Promise<ExampleCopy> {
   const dir = mkdtempSync(join(tmpdir(), 'miniauth-example-'));
-  const skipped = [join(EXAMPLE_DIR, 'test'), join(EXAMPLE_DIR, SDK_PATH), join(EXAMPLE_DIR, 'node_modules')];
+  const skipped = [join(EXAMPLE_DIR, 'test'), join(EXAMPLE_DIR, 'testing'), join(EXAMPLE_DIR, SDK_PATH), join(EXAMPLE_DIR, 'node_modules')];
   cpSync(EXAMPLE_DIR, dir, {
     recursive: true,
     filter: (source) => !skipped.some((skip) => source === skip || source.startsWith(skip + sep)),

@@ -3,9 +3,9 @@
 // things a person does with the login box.
 
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { atRest } from '../../../../client/testing/at-rest.js';
-import { eventually, startWorld } from '../../../../client/testing/e2e-world.js';
-import type { World, WorldOptions } from '../../../../client/testing/e2e-world.js';
+import { atRest } from '../../../client/testing/at-rest.js';
+import { eventually, startWorld } from '../../../client/testing/e2e-world.js';
+import type { World, WorldOptions } from '../../../client/testing/e2e-world.js';
 import { copyExample } from './example-copy.js';
 import type { ExampleCopy } from './example-copy.js';
 import { Phone } from './phone.js';

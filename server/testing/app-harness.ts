@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createDeviceClient, createSimulator, type DeviceClient, type Simulator } from '../../simulator/index.js';
-import type { DatabaseTarget, TestDatabase } from '../../test/support/databases.js';
+import type { DatabaseTarget, TestDatabase } from '../../testing/databases.js';
 import { buildApp, type AppDeps } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../log.js';

@@ -1,9 +1,9 @@
-// The app built by buildApp (server/routes/test-support.ts: the simulator, a PostgreSQL schema,
+// The app built by buildApp (server/testing/app-harness.ts: the simulator, a PostgreSQL schema,
 // debug logs captured) listening on a loopback port, for hostile input over real HTTP: what
 // every answer looks like, and whether anything was written.
 
-import { pgTarget } from '../../test/support/databases.js';
-import { APP, JWT_SECRET, startHarness, type AppHarness, type HarnessOptions } from '../../server/routes/test-support.js';
+import { pgTarget } from '../../testing/databases.js';
+import { APP, JWT_SECRET, startHarness, type AppHarness, type HarnessOptions } from '../../server/testing/app-harness.js';
 import { call, isAnswer, type Answer, type CallOptions, type NoAnswer } from './http.js';
 import { LeakWatch, type Leak } from './leak-watch.js';
 

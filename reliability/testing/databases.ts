@@ -2,7 +2,7 @@
 // test database (reached by DATABASE_URL alone, through libpq's `options=-c search_path=…`),
 // and the checks that read it back.
 
-import { openThrowawayPg, TEST_DATABASE_URL, type TestDatabase } from '../../test/support/databases.js';
+import { openThrowawayPg, TEST_DATABASE_URL, type TestDatabase } from '../../testing/databases.js';
 
 export interface ThrowawaySchema {
   /** Migrated, for the test's own reads; closing it drops the schema. */

@@ -1,10 +1,10 @@
 // Shared set-up for the gateway tests: a real simulator on loopback, a device client to act
 // as the phone, and gateways sharing one real transport (node:http keep-alive agents, as in
 // the server), counted per WeChat path.
-import { createDeviceClient, createSimulator, type DeviceClient, type Simulator } from '../../../simulator/index.js';
-import { createWeChatGateway, type WeChatGateway, type WeChatGatewayOptions } from './gateway.js';
-import type { WeChatLogger } from './http.js';
-import { createHttpTransport, type WeChatTransport } from './transport.js';
+import { createDeviceClient, createSimulator, type DeviceClient, type Simulator } from '../../simulator/index.js';
+import { createWeChatGateway, type WeChatGateway, type WeChatGatewayOptions } from '../providers/wechat/gateway.js';
+import type { WeChatLogger } from '../providers/wechat/http.js';
+import { createHttpTransport, type WeChatTransport } from '../providers/wechat/transport.js';
 
 export const APP = { appId: 'wx00000000000000a1', secret: 'gateway-test-secret-0123456789abcd' };
 
