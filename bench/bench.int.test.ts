@@ -4,6 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchAuthRoute } from './auth-route.js';
+import { benchMeRoute } from './me-route.js';
 import { benchBundle } from './bundle.js';
 import { openHttpWorld, type HttpWorld } from './http-world.js';
 import { benchLogin, benchLoginLatency } from './login.js';
@@ -34,6 +35,13 @@ describe('bench over HTTP (server and load in their own processes)', () => {
 
   it('measures the authenticated route beside the same route without the hook', async () => {
     const result = await benchAuthRoute(world, { seconds: 0.3, rounds: 1, users: 3 });
+    expectSanePair(result);
+    expect(result.cpuMicros.measured).toBeGreaterThan(0);
+    expect(result.cpuMicros.baseline).toBeGreaterThan(0);
+  });
+
+  it('measures GET /me beside the plain fastify + jsonwebtoken + pg stack, on the same users and tokens', async () => {
+    const result = await benchMeRoute(world, { seconds: 0.3, rounds: 1, users: 3 });
     expectSanePair(result);
     expect(result.cpuMicros.measured).toBeGreaterThan(0);
     expect(result.cpuMicros.baseline).toBeGreaterThan(0);

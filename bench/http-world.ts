@@ -1,6 +1,7 @@
 // Everything the HTTP figures need, started once: the WeChat simulator (in this process, on
-// loopback), the server in its own process (./server-process.ts) on a throwaway schema, and
-// the load generator in a third process (./load-worker.ts).
+// loopback), the server in its own process (./server-process.ts) on a throwaway schema, the
+// plain fastify + jsonwebtoken + pg stack the `GET /me` figure compares with (./plain-stack.ts,
+// on the same schema), and the load generator in a process of its own (./load-worker.ts).
 
 import { randomBytes } from 'node:crypto';
 import { createSimulator, type Simulator } from '../simulator/index.js';
@@ -13,11 +14,15 @@ export const BENCH_APP = { appId: 'wx00000000000000be', secret: 'bench-app-secre
 
 export interface HttpWorld {
   serverUrl: string;
+  /** The plain stack's `GET /me`, on the same database and the same tokens. */
+  plainUrl: string;
   simulator: Simulator;
   codes: LoginCodeSupply;
   load: LoadGenerator;
   /** CPU time the server process has used so far, in microseconds (user + system). */
   serverCpuMicros(): Promise<number>;
+  /** The same, of the plain stack's process. */
+  plainCpuMicros(): Promise<number>;
   /** Logs one new user in over HTTP and returns the token (for the authenticated route). */
   signIn(): Promise<string>;
   close(): Promise<void>;
@@ -41,6 +46,7 @@ export async function openHttpWorld(options: HttpWorldOptions): Promise<HttpWorl
 
     const schema = benchSchemaName('http');
     cleanup.push(() => dropSchema(options.databaseUrl, schema));
+    const jwtSecret = randomBytes(48).toString('base64url');
     const server: Child = forkTs(new URL('./server-process.ts', import.meta.url), {
       env: {
         NODE_ENV: 'test',
@@ -49,7 +55,7 @@ export async function openHttpWorld(options: HttpWorldOptions): Promise<HttpWorl
         WECHAT_APPID: BENCH_APP.appId,
         WECHAT_SECRET: BENCH_APP.secret,
         WECHAT_API_BASE: simulatorUrl,
-        JWT_SECRET: randomBytes(48).toString('base64url'),
+        JWT_SECRET: jwtSecret,
         LOG_LEVEL: 'warn',
         // Load tests send thousands of logins a second from one address.
         LOGIN_RATE_LIMIT: '0',
@@ -59,6 +65,12 @@ export async function openHttpWorld(options: HttpWorldOptions): Promise<HttpWorl
     });
     cleanup.push(() => server.stop());
     const serverUrl = await server.request<string>({ type: 'url' });
+    // Started once the server has migrated the schema it reads.
+    const plain: Child = forkTs(new URL('./plain-stack.ts', import.meta.url), {
+      env: { NODE_ENV: 'production', DATABASE_URL: options.databaseUrl, BENCH_SCHEMA: schema, JWT_SECRET: jwtSecret },
+    });
+    cleanup.push(() => plain.stop());
+    const plainUrl = await plain.request<string>({ type: 'url' });
 
     const load = startLoadGenerator();
     cleanup.push(() => load.close());
@@ -67,10 +79,12 @@ export async function openHttpWorld(options: HttpWorldOptions): Promise<HttpWorl
 
     return {
       serverUrl,
+      plainUrl,
       simulator,
       codes,
       load,
       serverCpuMicros: () => server.request<number>({ type: 'cpu' }),
+      plainCpuMicros: () => plain.request<number>({ type: 'cpu' }),
       async signIn() {
         const batch = await codes.batch(1, 1);
         const response = await fetch(`${serverUrl}/wx/login`, {

@@ -8,12 +8,13 @@
 //   BENCH_ROUNDS        rounds the login figure is split into, sides alternating (default 6;
 //                       the authenticated route takes twice as many)
 //   BENCH_LOGIN_RATE    logins per second for the latency figure (default 50)
-//   BENCH_ONLY          a comma list of figures: auth,login,latency,store,bundle,transitions,model
+//   BENCH_ONLY          a comma list of figures: auth,me,login,latency,store,bundle,transitions,model
 //   BENCH_PROFILE       a directory: write a CPU profile of the server process there
 //   BENCH_DATABASE_URL  PostgreSQL to measure on (default postgres://postgres@127.0.0.1:5432/test)
 
 import { fileURLToPath } from 'node:url';
 import { benchAuthRoute } from './auth-route.js';
+import { benchMeRoute } from './me-route.js';
 import { benchBundle } from './bundle.js';
 import { openHttpWorld, type HttpWorld } from './http-world.js';
 import { benchLogin, benchLoginLatency, LOGIN_CONCURRENCY } from './login.js';
@@ -26,7 +27,7 @@ import type { PairedRounds } from './stats.js';
 import { benchStore } from './store.js';
 import { benchTransitions } from './transitions.js';
 
-const FIGURES = ['auth', 'login', 'latency', 'store', 'bundle', 'transitions', 'model'] as const;
+const FIGURES = ['auth', 'me', 'login', 'latency', 'store', 'bundle', 'transitions', 'model'] as const;
 type FigureKey = (typeof FIGURES)[number];
 
 function positive(name: string, fallback: number): number {
@@ -83,6 +84,12 @@ async function httpFigures(world: HttpWorld, figures: Figure[]): Promise<void> {
     figures.push(pairedFigure('authenticated route (GET, auth hook)', 'req/s', 'same route, no hook', auth, 0.85,
       `server CPU per request: ${auth.cpuMicros.measured.toFixed(0)} µs with the hook, ${auth.cpuMicros.baseline.toFixed(0)} µs without`));
   }
+  if (wanted('me')) {
+    console.log('… GET /me beside a plain fastify + jsonwebtoken + pg stack');
+    const me = await benchMeRoute(world, { seconds: settings.seconds * 2, rounds: settings.rounds * 2 });
+    figures.push(pairedFigure('GET /me (auth hook, the user)', 'req/s', 'plain fastify + jsonwebtoken + pg', me, 1.3,
+      `server CPU per request: ${me.cpuMicros.measured.toFixed(0)} µs miniauth, ${me.cpuMicros.baseline.toFixed(0)} µs plain`));
+  }
   let peak: number | undefined;
   if (wanted('login')) {
     console.log('… POST /wx/login end to end');
@@ -112,7 +119,7 @@ async function main(): Promise<void> {
   if (stale > 0) console.log(`dropped ${stale} schema(s) left by killed bench runs`);
   const figures: Figure[] = [];
 
-  if (wanted('auth') || wanted('login') || wanted('latency')) {
+  if (wanted('auth') || wanted('me') || wanted('login') || wanted('latency')) {
     const world = await openHttpWorld({
       databaseUrl: settings.databaseUrl,
       ...(settings.profileDir ? { cpuProfileDir: settings.profileDir } : {}),

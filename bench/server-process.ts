@@ -8,7 +8,7 @@ import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/log.js';
 import { openDatabase, migrate } from '../server/store/index.js';
-import { createTokenService, createTokenVersionCache } from '../server/tokens/index.js';
+import { createTokenService, createUserCache } from '../server/tokens/index.js';
 import { createUserEventStore, Users } from '../server/users/index.js';
 import { createWeChatGateway } from '../server/providers/wechat/index.js';
 import { benchRoutes } from './bench-routes.js';
@@ -31,10 +31,7 @@ const app = buildApp(config, { db, gateway, logger });
 // The hook's services built as buildApp builds its own: the same keys, TTL and version source.
 const users = new Users(createUserEventStore(db));
 const appIds = config.wechat.apps.map((each) => each.appId);
-const versions = createTokenVersionCache({
-  ttlMs: config.revocationTtlMs,
-  loadVersion: async (userId) => (await users.findById(userId))?.tokenVersion ?? null,
-});
+const versions = createUserCache({ ttlMs: config.revocationTtlMs, load: (userId) => users.findById(userId) });
 await app.register(benchRoutes, {
   tokens: createTokenService({ keys: config.jwt.keys, ttlSeconds: config.jwt.ttlSeconds, audience: appIds }),
   versions,

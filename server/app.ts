@@ -23,7 +23,7 @@ import { createLoginCodes } from './services/login-codes.js';
 import { createLoginService } from './services/login-service.js';
 import { createLoginThrottle } from './services/login-throttle.js';
 import type { Database } from './store/database.js';
-import { createTokenService, createTokenVersionCache } from './tokens/index.js';
+import { createTokenService, createUserCache } from './tokens/index.js';
 import { createUserEventStore, Users } from './users/index.js';
 
 export interface AppDeps {
@@ -78,11 +78,12 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   ]);
   const users = new Users(createUserEventStore(deps.db));
   const tokens = createTokenService({ keys: config.jwt.keys, ttlSeconds: config.jwt.ttlSeconds, audience: providers.appIds, clock });
-  const versions = createTokenVersionCache({
+  // The signed-in users' records, for the auth hook (token versions) and the account routes.
+  const signedIn = createUserCache({
     ttlMs: config.revocationTtlMs,
     clock,
     logger: app.log,
-    loadVersion: async (userId) => (await users.findById(userId))?.tokenVersion ?? null,
+    load: (userId) => users.findById(userId),
     ...(config.redisUrl === undefined ? {} : { redis: { url: config.redisUrl } }),
   });
   const ownRedis = deps.redis === undefined && config.redisUrl !== undefined ? connectRateLimitRedis(config.redisUrl) : undefined;
@@ -95,11 +96,12 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     tokens,
     codes: createLoginCodes(deps.db, clock),
     throttle: perOpenid > 0 ? createLoginThrottle({ perMinute: perOpenid, clock, ...(redis === undefined ? {} : { redis }) }) : undefined,
+    signedIn,
     clock,
     logger: app.log,
     pendingWaitMs: config.wechat.timeoutMs + PENDING_CODE_MARGIN_MS,
   });
-  const account = createAccountService({ users, providers, versions, clock });
+  const account = createAccountService({ users, providers, signedIn, clock });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -120,7 +122,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     await registerRateLimits(root, redis);
     await root.register(healthRoutes, { db: deps.db });
     await root.register(loginRoutes, { login, appIds: providers.appIds, loginPerMinute: config.rateLimit.loginPerMinute });
-    await root.register(accountRoutes, { account, tokens, versions });
+    await root.register(accountRoutes, { account, tokens, versions: signedIn });
   });
 
   // Revocations announced by other processes are missed until the subscription is live, and
@@ -131,11 +133,11 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     const giveUp = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, REDIS_READY_WAIT_MS);
     });
-    const ready = Promise.all([versions.ready(), ownRedis && connected(ownRedis)]);
+    const ready = Promise.all([signedIn.ready(), ownRedis && connected(ownRedis)]);
     await Promise.race([ready, giveUp]).finally(() => clearTimeout(timer));
   });
   app.addHook('onClose', async () => {
-    await versions.close();
+    await signedIn.close();
     ownRedis?.disconnect();
   });
   return app;

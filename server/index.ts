@@ -47,8 +47,8 @@ export type {
   DecryptOpenDataInput,
   RawDataSignatureInput,
 } from './providers/wechat/index.js';
-export { createTokenService, createTokenVersionCache, tokenFromHeaders, TokenError } from './tokens/index.js';
-export type { TokenClaims, TokenService, IssuedToken, TokenVersionCache } from './tokens/index.js';
+export { createTokenService, createUserCache, tokenFromHeaders, TokenError } from './tokens/index.js';
+export type { TokenClaims, TokenService, IssuedToken, TokenVersionCache, UserCache } from './tokens/index.js';
 export { createAuthHook, requireSignedIn } from './routes/auth-hook.js';
 export type { AuthenticatedUser } from './routes/auth-hook.js';
 export { errorHandler, notFoundHandler, errorBody, statusOf, toAppError } from './routes/error-answers.js';

@@ -2,6 +2,7 @@
 // and erasure, against the simulator and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgTarget } from '../../testing/databases.js';
+import { eventually } from '../../testing/eventually.js';
 import { startHarness, type AppHarness } from '../testing/app-harness.js';
 
 describe('account routes', () => {
@@ -23,6 +24,27 @@ describe('account routes', () => {
       user: expect.objectContaining({ nickname: '阿梅', avatarUrl: 'http://tmp/avatar.jpeg', hasProfile: true }),
     });
     expect((await call('GET', '/me', token)).json().user.nickname).toBe('阿梅');
+  });
+
+  it('serves GET /me from memory: another process sees a profile changed elsewhere at once with Redis, else within the TTL', async () => {
+    const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+    // An hour of trust: only the Redis message can make process b see the change in time.
+    const [a, b] = [await h.another({ REDIS_URL, REVOCATION_TTL_MS: '3600000' }), await h.another({ REDIS_URL, REVOCATION_TTL_MS: '3600000' })];
+    const { token } = await h.login();
+    const me = (app: typeof a) => h.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } }, app);
+    expect((await me(b)).json().user.nickname).toBeNull(); // b holds the user now
+    const changed = await h.inject({ method: 'PUT', url: '/me/profile', headers: { authorization: `Bearer ${token}` }, payload: { nickname: 'Lan', avatarUrl: 'https://img/lan.png' } }, a);
+    expect(changed.statusCode).toBe(200);
+    expect((await me(a)).json().user.nickname).toBe('Lan'); // its own write, read back at once
+    await eventually(async () => expect((await me(b)).json().user.nickname).toBe('Lan'));
+
+    // Without Redis, b trusts what it holds for REVOCATION_TTL_MS, then reads again.
+    const [c, d] = [await h.another({ REVOCATION_TTL_MS: '60000' }), await h.another({ REVOCATION_TTL_MS: '60000' })];
+    expect((await me(d)).json().user.nickname).toBe('Lan');
+    await h.inject({ method: 'PUT', url: '/me/profile', headers: { authorization: `Bearer ${token}` }, payload: { nickname: 'Mei', avatarUrl: 'https://img/mei.png' } }, c);
+    expect((await me(d)).json().user.nickname).toBe('Lan');
+    h.advance(60_000);
+    expect((await me(d)).json().user.nickname).toBe('Mei');
   });
 
   it('reads a legacy payload with the kept session_key, and after a key change with a fresh code', async () => {

@@ -4,15 +4,15 @@
 
 import type { LoginProviders } from '../providers/login-providers.js';
 import type { UserInfoPayload } from '../providers/login-provider.js';
-import { TokenError, type TokenVersionCache } from '../tokens/index.js';
+import { TokenError, type UserCache } from '../tokens/index.js';
 import type { User, Users } from '../users/index.js';
 import { AnonymousProfileError, CodeOfAnotherUserError, NotOfferedError, SessionSecretMissingError } from './errors.js';
 
 export interface AccountServiceOptions {
   users: Users;
   providers: LoginProviders;
-  /** Forgotten at once for a user whose tokens were revoked here. */
-  versions: Pick<TokenVersionCache, 'invalidate'>;
+  /** The signed-in users' records: read from here, told of every write. */
+  signedIn: Pick<UserCache<User>, 'get' | 'written'>;
   clock: () => number;
 }
 
@@ -35,12 +35,18 @@ export interface AccountService {
 
 const metadataOf = (caller: Caller) => (caller.requestId === undefined ? undefined : { requestId: caller.requestId });
 
-export function createAccountService({ users, providers, versions, clock }: AccountServiceOptions): AccountService {
+export function createAccountService({ users, providers, signedIn, clock }: AccountServiceOptions): AccountService {
   const now = () => new Date(clock());
 
   async function current(userId: string): Promise<User> {
-    const user = await users.findById(userId);
+    const user = await signedIn.get(userId);
     if (user === null || user.erasedAt !== null) throw new TokenError('TOKEN_REVOKED');
+    return user;
+  }
+
+  /** A user this service has just written: read back as written here, and dropped elsewhere. */
+  async function wrote(user: User): Promise<User> {
+    await signedIn.written(user.id, user, { announce: true });
     return user;
   }
 
@@ -63,7 +69,7 @@ export function createAccountService({ users, providers, versions, clock }: Acco
     current,
 
     async fillInProfile(caller, { nickname, avatarUrl }) {
-      return users.updateProfile(caller.userId, { nickname, avatarUrl, source: 'fill_in' }, now(), metadataOf(caller));
+      return wrote(await users.updateProfile(caller.userId, { nickname, avatarUrl, source: 'fill_in' }, now(), metadataOf(caller)));
     },
 
     async importProfile(caller, payload, freshCode) {
@@ -74,7 +80,7 @@ export function createAccountService({ users, providers, versions, clock }: Acco
       const identity = { provider: provider.name, appId: user.appId, openid: user.openid, sessionSecret };
       const profile = provider.readProfile(identity, payload);
       if (profile === undefined) throw new AnonymousProfileError();
-      return users.updateProfile(user.id, { ...profile, source: 'wechat' }, now(), metadataOf(caller));
+      return wrote(await users.updateProfile(user.id, { ...profile, source: 'wechat' }, now(), metadataOf(caller)));
     },
 
     async bindPhone(caller, phoneCode) {
@@ -82,17 +88,16 @@ export function createAccountService({ users, providers, versions, clock }: Acco
       const provider = providers.forApp(user.appId);
       if (provider.phoneNumber === undefined) throw new NotOfferedError('A phone number', provider.name);
       const number = await provider.phoneNumber(user.appId, phoneCode);
-      return users.bindPhone(user.id, number, now(), metadataOf(caller));
+      return wrote(await users.bindPhone(user.id, number, now(), metadataOf(caller)));
     },
 
     async logOutEverywhere(caller) {
-      await users.revokeSessions(caller.userId, now(), metadataOf(caller));
-      await versions.invalidate(caller.userId);
+      await wrote(await users.revokeSessions(caller.userId, now(), metadataOf(caller)));
     },
 
     async erase(caller) {
-      await users.erase(caller.userId, now(), metadataOf(caller));
-      await versions.invalidate(caller.userId);
+      const erased = await users.erase(caller.userId, now(), metadataOf(caller));
+      if (erased) await wrote(erased);
     },
   };
 }

@@ -8,7 +8,7 @@
 import { isAppError } from '../errors.js';
 import type { LoginProviders } from '../providers/login-providers.js';
 import type { ProviderIdentity, UserInfoPayload } from '../providers/login-provider.js';
-import type { IssuedToken, TokenService } from '../tokens/index.js';
+import type { IssuedToken, TokenService, UserCache } from '../tokens/index.js';
 import { saveSessionKeyPart, type User, type Users } from '../users/index.js';
 import { CodeUsedError, NotOfferedError } from './errors.js';
 import { hashLoginCode, type CodeOutcome, type LoginCodes } from './login-codes.js';
@@ -42,6 +42,8 @@ export interface LoginServiceOptions {
   codes: LoginCodes;
   /** Logins per person per minute; none when absent. */
   throttle?: LoginThrottle | undefined;
+  /** The signed-in users' records: told of each login's row. */
+  signedIn?: Pick<UserCache<User>, 'written'> | undefined;
   clock: () => number;
   logger: LoginLogger;
   /** How long a retry waits for another request exchanging the same code (real time). */
@@ -58,7 +60,7 @@ const POLL_MS = 50;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createLoginService(options: LoginServiceOptions): LoginService {
-  const { users, providers, tokens, codes, throttle, clock, logger } = options;
+  const { users, providers, tokens, codes, throttle, signedIn, clock, logger } = options;
   const inFlight = new Map<string, Promise<Settled>>();
 
   async function exchange(appId: string, code: string): Promise<ProviderIdentity> {
@@ -102,6 +104,8 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
         request.requestId === undefined ? undefined : { requestId: request.requestId },
         { parts },
       );
+      // A registration may follow an erasure that other processes still hold: they drop it.
+      await signedIn?.written(user.id, user, { announce: isNew });
       return { outcome: { userId: user.id, isNew, tokenVersion: user.tokenVersion }, user };
     } catch (error) {
       await codes.release(appId, codeHash).catch(() => undefined);

@@ -4,7 +4,7 @@
 import { TokenError } from './errors.js';
 import { tokenFromHeaders } from './bearer.js';
 import type { TokenClaims, TokenService, VerifyOptions } from './token-service.js';
-import type { TokenVersionCache } from './version-cache.js';
+import type { TokenVersionCache } from './user-cache.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 

@@ -3,7 +3,7 @@ import { TokenError } from './errors.js';
 import { authenticate } from './authenticate.js';
 import { tokenFromHeaders } from './bearer.js';
 import { createTokenService } from './token-service.js';
-import { createTokenVersionCache } from './version-cache.js';
+import { versionsOnly } from '../testing/versions-only.js';
 
 const tokens = createTokenService({ keys: [{ kid: 'k1', secret: 'a-test-secret-of-more-than-32-bytes!!' }], ttlSeconds: 600, audience: 'wx1234567890abcdef' });
 
@@ -23,7 +23,7 @@ describe('tokenFromHeaders', () => {
 
 describe('authenticate', () => {
   async function outcome(headers: Record<string, string>, currentVersion: number | null = 0): Promise<string> {
-    const versions = createTokenVersionCache({ ttlMs: 1_000, loadVersion: async () => currentVersion });
+    const versions = versionsOnly({ ttlMs: 1_000, loadVersion: async () => currentVersion });
     try {
       const claims = await authenticate(headers, tokens, versions);
       return `ok:${claims.sub}`;

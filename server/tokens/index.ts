@@ -1,7 +1,7 @@
 export { createTokenService } from './token-service.js';
 export type { SigningKey, TokenClaims, IssuedToken, TokenService, TokenServiceOptions } from './token-service.js';
-export { createTokenVersionCache, DEFAULT_REVOCATION_CHANNEL } from './version-cache.js';
-export type { TokenVersionCache, TokenVersionCacheOptions } from './version-cache.js';
+export { createUserCache, DEFAULT_REVOCATION_CHANNEL } from './user-cache.js';
+export type { TokenVersionCache, UserCache, UserCacheOptions, VersionedRecord } from './user-cache.js';
 export { tokenFromHeaders } from './bearer.js';
 export { authenticate, verifiedClaims } from './authenticate.js';
 export { TokenError } from './errors.js';

@@ -120,8 +120,8 @@ export class Users {
   }
 
   /** Erasure: the personal data's key and the session secret go in the statement of UserErased. */
-  async erase(userId: string, now: Date, metadata?: UserEventMetadata): Promise<void> {
-    await this.handle({ type: 'EraseUser', data: { userId, now }, ...(metadata && { metadata }) });
+  async erase(userId: string, now: Date, metadata?: UserEventMetadata): Promise<User | null> {
+    return (await this.handle({ type: 'EraseUser', data: { userId, now }, ...(metadata && { metadata }) })).user;
   }
 
   findById(userId: string): Promise<User | null> {

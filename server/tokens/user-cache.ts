@@ -1,8 +1,10 @@
-// Answers "is token version tv still the current one for this user?" without a database
-// query per request. Each process keeps a bounded LRU of user → current version and trusts
-// an entry for at most `ttlMs` (the staleness bound for "logout everywhere" across
-// processes). With Redis, a revocation is also announced on a pub/sub channel so other
-// processes drop their entry at once; the TTL still bounds the damage of a lost message.
+// The signed-in users' records, in memory: answers "is token version tv still the current one
+// for this user?" and "who is this user?" without a database query per request. Each process
+// keeps a bounded LRU of user → record and trusts an entry for at most `ttlMs` (the staleness
+// bound for "logout everywhere", and for a profile changed through another process). A write
+// made in this process is remembered at once (read your own writes); with Redis, a write
+// that matters elsewhere (a revocation, an erasure, a profile) is also announced on a pub/sub
+// channel so other processes drop their entry at once; the TTL still bounds a lost message.
 
 import { Redis } from 'ioredis';
 
@@ -10,9 +12,14 @@ export interface VersionCacheLogger {
   warn(obj: object, msg: string): void;
 }
 
-export interface TokenVersionCacheOptions {
-  /** The user's current token version, or null when the user no longer exists (erased). */
-  loadVersion(userId: string): Promise<number | null>;
+/** What the cache needs of a record: the token version tokens are checked against. */
+export interface VersionedRecord {
+  tokenVersion: number;
+}
+
+export interface UserCacheOptions<R extends VersionedRecord> {
+  /** The user's current record, or null when there is none. */
+  load(userId: string): Promise<R | null>;
   /** How long a cached version may be trusted, in milliseconds. */
   ttlMs: number;
   maxEntries?: number;
@@ -22,6 +29,7 @@ export interface TokenVersionCacheOptions {
   logger?: VersionCacheLogger;
 }
 
+/** What the auth hook asks of it. */
 export interface TokenVersionCache {
   /** True when tv is the user's current version; false when revoked or the user is gone. */
   isCurrent(userId: string, tv: number): Promise<boolean>;
@@ -30,32 +38,42 @@ export interface TokenVersionCache {
    * (nothing cached, too old, or a newer tv) and isCurrent must ask the database.
    */
   isCurrentCached(userId: string, tv: number): boolean | undefined;
-  /** Call after bumping the version (logout everywhere, erasure): forget it here and everywhere. */
+}
+
+export interface UserCache<R extends VersionedRecord> extends TokenVersionCache {
+  /** The user's record: from memory within the TTL, else read (one read per user at a time). */
+  get(userId: string): Promise<R | null>;
+  /**
+   * A record this process has just written. `announce`: other processes must not keep theirs
+   * (a revocation, an erasure, a changed profile, a registration after an erasure).
+   */
+  written(userId: string, record: R, options?: { announce?: boolean }): Promise<void>;
+  /** Forget the user here and, with Redis, everywhere. */
   invalidate(userId: string): Promise<void>;
   /** Resolves once the Redis subscription is live (at once without Redis). */
   ready(): Promise<void>;
   close(): Promise<void>;
 }
 
-interface Entry {
-  version: number | null;
+interface Entry<R> {
+  record: R | null;
   loadedAt: number;
 }
 
 export const DEFAULT_REVOCATION_CHANNEL = 'miniauth:token-version';
 
-export function createTokenVersionCache(options: TokenVersionCacheOptions): TokenVersionCache {
-  const { loadVersion, ttlMs } = options;
+export function createUserCache<R extends VersionedRecord>(options: UserCacheOptions<R>): UserCache<R> {
+  const { ttlMs } = options;
   const maxEntries = options.maxEntries ?? 10_000;
   const clock = options.clock ?? Date.now;
-  const entries = new Map<string, Entry>();
-  const loading = new Map<string, Promise<number | null>>();
+  const entries = new Map<string, Entry<R>>();
+  const loading = new Map<string, Promise<R | null>>();
   // Bumped by every invalidation, so that a load that overlapped one cannot cache the
   // version it read (it may predate the revocation). Revocations are rare: a global counter
   // costs only an occasional uncached load.
   let generation = 0;
 
-  function remember(userId: string, entry: Entry): void {
+  function remember(userId: string, entry: Entry<R>): void {
     entries.delete(userId);
     entries.set(userId, entry);
     if (entries.size > maxEntries) {
@@ -70,15 +88,15 @@ export function createTokenVersionCache(options: TokenVersionCacheOptions): Toke
     generation++;
   }
 
-  function load(userId: string): Promise<number | null> {
+  function load(userId: string): Promise<R | null> {
     const inFlight = loading.get(userId);
     if (inFlight) return inFlight;
     const startedAt = { generation, time: clock() };
-    const promise = loadVersion(userId).then(
-      (version) => {
+    const promise = options.load(userId).then(
+      (record) => {
         if (loading.get(userId) === promise) loading.delete(userId);
-        if (generation === startedAt.generation) remember(userId, { version, loadedAt: startedAt.time });
-        return version;
+        if (generation === startedAt.generation) remember(userId, { record, loadedAt: startedAt.time });
+        return record;
       },
       (error: unknown) => {
         if (loading.get(userId) === promise) loading.delete(userId);
@@ -89,22 +107,37 @@ export function createTokenVersionCache(options: TokenVersionCacheOptions): Toke
     return promise;
   }
 
-  function isCurrentCached(userId: string, tv: number): boolean | undefined {
+  function fresh(userId: string): Entry<R> | undefined {
     const entry = entries.get(userId);
-    if (entry === undefined || clock() - entry.loadedAt >= ttlMs) return undefined;
-    if (entry.version === null) return false;
+    return entry === undefined || clock() - entry.loadedAt >= ttlMs ? undefined : entry;
+  }
+
+  function isCurrentCached(userId: string, tv: number): boolean | undefined {
+    const entry = fresh(userId);
+    if (entry === undefined) return undefined;
+    if (entry.record === null) return false;
     // A tv above the cached one means another process issued a token after a revocation
     // we have not seen yet: reload rather than reject a valid token.
-    if (tv > entry.version) return undefined;
+    if (tv > entry.record.tokenVersion) return undefined;
     remember(userId, entry);
-    return tv === entry.version;
+    return tv === entry.record.tokenVersion;
   }
 
   async function isCurrent(userId: string, tv: number): Promise<boolean> {
     const cached = isCurrentCached(userId, tv);
     if (cached !== undefined) return cached;
-    const version = await load(userId);
-    return version !== null && tv === version;
+    const record = await load(userId);
+    return record !== null && tv === record.tokenVersion;
+  }
+
+  async function announce(userId: string): Promise<void> {
+    if (!pubsub) return;
+    try {
+      await pubsub.publisher.publish(channel, userId);
+    } catch (error) {
+      // Other processes fall back to the TTL; the write itself is already stored.
+      options.logger?.warn({ err: error, channel }, 'could not announce a user change on Redis');
+    }
   }
 
   const channel = options.redis?.channel ?? DEFAULT_REVOCATION_CHANNEL;
@@ -118,15 +151,23 @@ export function createTokenVersionCache(options: TokenVersionCacheOptions): Toke
   return {
     isCurrent,
     isCurrentCached,
+    async get(userId) {
+      const entry = fresh(userId);
+      if (entry !== undefined) {
+        remember(userId, entry);
+        return entry.record;
+      }
+      return load(userId);
+    },
+    async written(userId, record, writeOptions = {}) {
+      // Bumps the generation: a read that began before this write must not be cached over it.
+      forget(userId);
+      remember(userId, { record, loadedAt: clock() });
+      if (writeOptions.announce) await announce(userId);
+    },
     async invalidate(userId) {
       forget(userId);
-      if (!pubsub) return;
-      try {
-        await pubsub.publisher.publish(channel, userId);
-      } catch (error) {
-        // Other processes fall back to the TTL; the revocation itself is already stored.
-        options.logger?.warn({ err: error, channel }, 'could not announce a token revocation on Redis');
-      }
+      await announce(userId);
     },
     ready: () => pubsub?.subscribed ?? Promise.resolve(),
     async close() {

@@ -2,10 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../testing/eventually.js';
-import { createTokenVersionCache, type TokenVersionCache } from './version-cache.js';
+import type { UserCache, VersionedRecord } from './user-cache.js';
+import { versionsOnly } from '../testing/versions-only.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const opened: TokenVersionCache[] = [];
+const opened: UserCache<VersionedRecord>[] = [];
 
 afterAll(async () => {
   await Promise.all(opened.map((cache) => cache.close()));
@@ -17,8 +18,8 @@ describe('token version cache over Redis', () => {
     const versions = new Map([['u1', 0]]);
     const loadVersion = async (userId: string) => versions.get(userId) ?? null;
     // An hour of TTL: only the Redis message can make process B notice in time.
-    const a = createTokenVersionCache({ loadVersion, ttlMs: 3_600_000, redis: { url: REDIS_URL, channel } });
-    const b = createTokenVersionCache({ loadVersion, ttlMs: 3_600_000, redis: { url: REDIS_URL, channel } });
+    const a = versionsOnly({ loadVersion, ttlMs: 3_600_000, redis: { url: REDIS_URL, channel } });
+    const b = versionsOnly({ loadVersion, ttlMs: 3_600_000, redis: { url: REDIS_URL, channel } });
     opened.push(a, b);
     await Promise.all([a.ready(), b.ready()]);
 
@@ -35,7 +36,7 @@ describe('token version cache over Redis', () => {
 
   it('keeps answering when Redis cannot be reached', async () => {
     const versions = new Map([['u1', 0]]);
-    const cache = createTokenVersionCache({
+    const cache = versionsOnly({
       loadVersion: async (userId) => versions.get(userId) ?? null,
       ttlMs: 60_000,
       redis: { url: 'redis://127.0.0.1:1', channel: 'unreachable' },
