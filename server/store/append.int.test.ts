@@ -477,3 +477,49 @@ describe.each(databaseTargets())('the one append on $name', (target) => {
     expect((await sideRows(db, `${id}/`))[0]?.tx).toBe(a!.transactionId);
   });
 });
+
+describe.each(databaseTargets())('batches of any size on $name', (target) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await target.open();
+  });
+  afterAll(() => db?.close());
+
+  it('stores 1 to 12 events per call in order, listed or passed as arrays, and leaves out the stored ones', async () => {
+    for (let size = 1; size <= 12; size++) {
+      const id = stream();
+      const events = Array.from({ length: size }, (_, i) => ({ id: randomUUID(), ...happened(i) }));
+      const result = await appendToStream(db, id, 'no_stream', events);
+      expect(result.events.map((e) => [e.id, e.streamPosition, e.data])).toEqual(events.map((e, i) => [e.id, i + 1, { n: i }]));
+      const again = await appendToStream(db, id, size, [...events, { ...happened(size) }]);
+      expect(again.events.map((e) => e.streamPosition)).toEqual([size + 1]);
+      expect(await eventCount(db, id)).toBe(size + 1);
+    }
+  });
+});
+
+// A named statement's generic plan is made once, after a few runs, from the table's statistics
+// at that moment. Made on a new, empty events table, the plan must still look an event id up in
+// its unique index: a hash of the whole table, chosen for an empty one, is kept while the table
+// grows and made every append slower than the last.
+describe.each(databaseTargets().filter((target) => target.name === 'pg'))('the append plan on $name', (target) => {
+  it('looks event ids up by index in the generic plan made on an empty table', async () => {
+    const db = await target.open({ poolSize: 1 });
+    try {
+      for (let i = 0; i < 8; i++) await appendToStream(db, stream(), 'no_stream', [happened(i)]);
+      const { rows } = await db.query<{ name: string; generic_plans: string | number }>(
+        `SELECT name, generic_plans FROM pg_prepared_statements WHERE name LIKE 'miniauth_append_%'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(Number(rows[0]!.generic_plans)).toBeGreaterThan(0);
+      const plan = await db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN EXECUTE ${rows[0]!.name}('plan-probe', 0, '${randomUUID()}'::uuid, 'Happened', '{}'::jsonb, '{}'::jsonb)`,
+      );
+      const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(text).toMatch(/Index Only Scan using events_event_id_unique/);
+      expect(text).not.toMatch(/Seq Scan on events/);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -88,17 +88,17 @@ interface AppendRow {
   recorded_at: Date | string | null;
 }
 
-// $1 stream, $2 expected version (NULL = any), $3..$6 the events as parallel arrays; `also`:
-// the conditions of the parts the append requires.
-function statement(also: string, required: readonly string[], gated: readonly string[]): string {
+// $1 stream, $2 expected version (NULL = any), then the events (`input`); `also`: the
+// conditions of the parts the append requires.
+function statement(input: string, also: string, required: readonly string[], gated: readonly string[]): string {
   return `WITH ${[
     ...required,
     `input AS (
-  SELECT * FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ordinal)
+  ${input}
 )`,
     `fresh AS (
   SELECT i.*, row_number() OVER (ORDER BY i.ordinal) AS n FROM input i
-  WHERE NOT EXISTS (SELECT 1 FROM events stored WHERE stored.event_id = i.id)
+  WHERE (SELECT stored.event_id FROM events stored WHERE stored.event_id = i.id LIMIT 1) IS NULL
 )`,
     `stream AS (SELECT coalesce(max(stream_position), 0) AS version FROM events WHERE stream_id = $1)`,
     `appended AS (
@@ -129,19 +129,25 @@ function preparedName(text: string): string | undefined {
   return name;
 }
 
+// From one up to this many events are listed as VALUES, one statement text per count: the planner then
+// knows how many rows come in, keeps one generic plan per count, and that plan looks each id up
+// in the index however small the table was when it was made. More are passed as arrays.
+const LISTED_EVENTS = 8;
+
 function compose(streamId: string, expected: ExpectedVersion, events: readonly Prepared[], parts: readonly AppendPart[]) {
-  const values: unknown[] = [
-    streamId,
-    expectedParam(expected),
-    events.map((e) => e.id),
-    events.map((e) => e.type),
-    events.map((e) => JSON.stringify(e.data)),
-    events.map((e) => JSON.stringify(e.metadata)),
-  ];
+  const values: unknown[] = [streamId, expectedParam(expected)];
   const param: Param = (value, type) => {
     values.push(value);
     return `$${values.length}::${type}`;
   };
+  const input = events.length > 0 && events.length <= LISTED_EVENTS
+    ? `SELECT * FROM (VALUES ${events
+      .map((e, i) => `(${param(e.id, 'uuid')}, ${param(e.type, 'text')}, ${param(JSON.stringify(e.data), 'jsonb')}, ${param(JSON.stringify(e.metadata), 'jsonb')}, ${i + 1}::bigint)`)
+      .join(', ')}) AS e(id, type, data, metadata, ordinal)`
+    : `SELECT * FROM unnest(${param(events.map((e) => e.id), 'uuid[]')}, ${param(events.map((e) => e.type), 'text[]')}, ${param(
+      events.map((e) => JSON.stringify(e.data)),
+      'jsonb[]',
+    )}, ${param(events.map((e) => JSON.stringify(e.metadata)), 'jsonb[]')}) WITH ORDINALITY AS e(id, type, data, metadata, ordinal)`;
   const required: string[] = [];
   const gated: string[] = [];
   let also = '';
@@ -155,7 +161,7 @@ function compose(streamId: string, expected: ExpectedVersion, events: readonly P
       gated.push(`${name} AS (${part.sql(param, 'EXISTS (SELECT 1 FROM appended)')})`);
     }
   });
-  return { text: statement(also, required, gated), values };
+  return { text: statement(input, also, required, gated), values };
 }
 
 function toRecorded(streamId: string, events: readonly Prepared[], rows: readonly AppendRow[]): RecordedEvent[] {
