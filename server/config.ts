@@ -63,6 +63,8 @@ export interface Config {
   trustProxy: boolean | string;
   /** Where development state lives (`.miniauth/`: PGlite data, the generated JWT secret). */
   stateDir: string;
+  /** The Prometheus listener (GET /metrics), apart from the public port; off when undefined. */
+  metrics: { port: number; host: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +135,8 @@ const variables = z.object({
   LOGIN_RATE_LIMIT_PER_OPENID: whole(0, 1_000_000, 30),
   REDIS_URL: text.pipe(z.url({ protocol: /^rediss?$/, error: 'expected redis://… or rediss://…' }).optional()),
   REVOCATION_TTL_MS: whole(0, 3_600_000, 5000),
+  METRICS_PORT: text.pipe(z.string().regex(/^\d{1,5}$/, { error: 'expected a port number from 0 to 65535' }).transform(Number).pipe(z.number().max(65_535, { error: 'expected a port number from 0 to 65535' })).optional()),
+  METRICS_HOST: text.pipe(z.string().regex(/^[^\s/]+$/, { error: 'expected a host name or address' }).optional()),
   TRUST_PROXY: text.transform((value, ctx) => {
     if (value === undefined || value === 'false') return false;
     if (value === 'true') return true;
@@ -283,6 +287,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     if (weakness) problems.push(`${name}: too weak for production (${weakness}); use e.g. \`openssl rand -base64 48\``);
   }
 
+  if (vars.METRICS_HOST !== undefined && vars.METRICS_PORT === undefined) {
+    problems.push('METRICS_HOST: set, but METRICS_PORT is not (metrics are off unless METRICS_PORT is set)');
+  }
+  if (vars.METRICS_PORT !== undefined && vars.METRICS_PORT !== 0 && vars.METRICS_PORT === vars.PORT) {
+    problems.push(`METRICS_PORT: must differ from PORT (${vars.PORT}); metrics are never served on the public port`);
+  }
+
   if (problems.length > 0 || database === undefined) throw new ConfigError(problems);
   return {
     env: vars.NODE_ENV,
@@ -304,6 +315,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     revocationTtlMs: vars.REVOCATION_TTL_MS,
     trustProxy: vars.TRUST_PROXY,
     stateDir,
+    // Loopback unless told otherwise: the exposition is for the operators' network only.
+    metrics: vars.METRICS_PORT === undefined ? undefined : { port: vars.METRICS_PORT, host: vars.METRICS_HOST ?? '127.0.0.1' },
   };
 }
 
@@ -322,6 +335,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     redis: config.redisUrl === undefined ? 'off' : 'on',
     revocationTtlMs: config.revocationTtlMs,
     trustProxy: config.trustProxy,
+    metrics: config.metrics === undefined ? 'off' : `${config.metrics.host}:${config.metrics.port}`,
   };
 }
 

@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, databaseUrlOf, type Config } from './config.js';
 import { createLogger } from './log.js';
+import { createMetrics } from './observability/metrics.js';
+import { startMetricsServer } from './observability/metrics-server.js';
 import { createWeChatGateway } from './providers/wechat/index.js';
 import { migrate, openDatabase, type Database } from './store/index.js';
 import { catchUpLoginFailures } from './users/index.js';
@@ -32,6 +34,8 @@ export interface RunningServer {
   url: string;
   /** The embedded simulator's base URL (development root only); undefined when talking to real WeChat. */
   simulatorUrl: string | undefined;
+  /** Where Prometheus scrapes (METRICS_PORT), e.g. http://127.0.0.1:9464/metrics; undefined when off. */
+  metricsUrl: string | undefined;
   /** Migrations applied by this start (empty when the schema was up to date). */
   migrationsApplied: string[];
   app: FastifyInstance;
@@ -96,26 +100,34 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const db = await openDatabase(databaseUrlOf(config.database), { nodeEnv: config.env });
     undo.push(() => db.close());
     const migrationsApplied = await migrate(db);
+    const metrics = config.metrics === undefined ? undefined : createMetrics({ db });
+    const telemetry = metrics?.telemetry;
     const gateway = createWeChatGateway({
       apiBase: options.wechatApiBase ?? config.wechat.apiBase,
       apps: config.wechat.apps,
       timeoutMs: config.wechat.timeoutMs,
       logger: logger.child({ component: 'wechat' }),
+      ...(telemetry === undefined ? {} : { telemetry }),
     });
 
-    const app = buildApp(config, { db, gateway, logger });
+    const app = buildApp(config, { db, gateway, logger, ...(telemetry === undefined ? {} : { telemetry }) });
     for (const plugin of options.plugins ?? []) plugin(app, db);
     undo.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
     const stopFollowing = followLoginFailures(db, logger, options.catchUpIntervalMs ?? CATCH_UP_INTERVAL_MS);
     // Undone first: no catch-up pass may start on a closing database.
     undo.push(stopFollowing);
+    const metricsServer = metrics === undefined || config.metrics === undefined
+      ? undefined
+      : await startMetricsServer({ ...config.metrics, metrics, logger });
+    if (metricsServer !== undefined) undo.push(() => metricsServer.close());
 
     let closing: Promise<void> | undefined;
     return {
       config,
       url: `http://${reachableHost(config.host)}:${boundPort(app)}`,
       simulatorUrl: undefined,
+      metricsUrl: metricsServer?.url,
       migrationsApplied,
       app,
       db,
