@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
+import { consoleRoutes, createConsoleService } from './admin/index.js';
 import type { Config } from './config.js';
 import { createLogger } from './log.js';
 import type { LoginProvider } from './providers/login-provider.js';
@@ -123,6 +124,10 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     await root.register(healthRoutes, { db: deps.db });
     await root.register(loginRoutes, { login, appIds: providers.appIds, loginPerMinute: config.rateLimit.loginPerMinute });
     await root.register(accountRoutes, { account, tokens, versions: signedIn });
+    if (config.admin !== undefined) {
+      const adminConsole = createConsoleService({ settings: config.admin, users, signedIn, clock });
+      await root.register(consoleRoutes, { console: adminConsole, settings: config.admin, production: config.env === 'production' });
+    }
   });
 
   // Revocations announced by other processes are missed until the subscription is live, and
