@@ -71,6 +71,8 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     genReqId: () => randomUUID(),
     // A request the HTTP parser refuses still gets `{ code, error, message }`.
     clientErrorHandler,
+    // The router's own refusals (a bad URL, a path parameter over its length) too.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   });
 
   const providers = createLoginProviders([

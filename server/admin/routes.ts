@@ -149,7 +149,7 @@ export const consoleRoutes: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (
     schema: {
       hide: true,
       operationId: 'adminFindPeople',
-      querystring: z.object({ key: z.enum(SEARCH_KEYS), value: z.string().trim().min(1).max(128) }).refine(
+      querystring: z.object({ key: z.enum(SEARCH_KEYS), value: z.string().trim().min(1).max(128).regex(/^[^\u0000-\u001f\u007f]+$/, { error: 'must not contain control characters' }) }).refine(
         (query) => query.key !== 'phone' || new RegExp(`^\\d{${PHONE_DIGITS_MIN},20}$`).test(query.value),
         { error: `phone: the last ${PHONE_DIGITS_MIN} or more digits`, path: ['value'] },
       ),
