@@ -61,7 +61,8 @@
       $('sign-in-password').value = '';
       showConsole(session);
     } catch (error) {
-      $('sign-in-error').textContent = error.message;
+      const wait = error.answer?.retryAfterSeconds;
+      $('sign-in-error').textContent = wait ? `${error.message} Try again in ${Math.ceil(wait / 60)} min.` : error.message;
       $('sign-in-error').dataset.error = error.answer?.error ?? '';
     }
   });
