@@ -128,7 +128,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     await root.register(accountRoutes, { account, tokens, versions: signedIn });
     if (config.admin !== undefined) {
       const adminConsole = createConsoleService({ settings: config.admin, users, signedIn, clock });
-      await root.register(consoleRoutes, { console: adminConsole, settings: config.admin, production: config.env === 'production' });
+      await root.register(consoleRoutes, { console: adminConsole, settings: config.admin, production: config.env === 'production', trustProxy: config.trustProxy });
     }
   });
 

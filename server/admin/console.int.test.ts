@@ -225,6 +225,34 @@ describe('the admin console API', () => {
     expect((await as(bob, { method: 'GET', url: '/admin/api/session' })).statusCode).toBe(401);
   });
 
+  it('answers over its configured origin only', async () => {
+    const pinned = await h.another({ ADMIN_ORIGIN: 'https://ops.example.com' });
+    const elsewhere = await h.inject({ method: 'GET', url: '/admin', headers: { host: HOST } }, pinned);
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.json()).toMatchObject({ code: 0, error: 'NOT_FOUND' });
+    const signIn = (origin: string) =>
+      h.inject({ method: 'POST', url: '/admin/api/session', headers: { host: 'ops.example.com', origin }, payload: { name: 'bob', password: OPERATORS.bob } }, pinned);
+    expect((await signIn('http://ops.example.com')).statusCode).toBe(403);
+    expect((await signIn('https://ops.example.com')).statusCode).toBe(200);
+  });
+
+  it('signs an operator in by the proxy header, from a trusted proxy only', async () => {
+    const proxied = (trustProxy: string) => h.another({ ADMIN_PROXY_HEADER: 'X-Forwarded-User', TRUST_PROXY: trustProxy });
+    const signIn = (app: Awaited<ReturnType<typeof proxied>>, name: string) =>
+      h.inject({ method: 'POST', url: '/admin/api/session', headers: { host: HOST, origin: ORIGIN, 'x-forwarded-user': name } }, app);
+    const behindProxy = await proxied('127.0.0.1');
+    const answer = await signIn(behindProxy, 'bob');
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json()).toMatchObject({ operator: 'bob' });
+    expect((await signIn(behindProxy, 'mallory')).statusCode).toBe(401);
+    const { rows } = await h.db.query<{ via: string }>(`SELECT data ->> 'via' AS via FROM events WHERE stream_id = 'operator-bob' AND type = 'OperatorSignedIn'`);
+    expect(rows.map((row) => row.via)).toContain('proxy');
+    // The same header from a peer that is not a trusted proxy names nobody.
+    const direct = await signIn(await proxied('10.0.0.0/8'), 'bob');
+    expect(direct.statusCode).toBe(401);
+    expect(direct.json()).toMatchObject({ error: 'ADMIN_SIGN_IN_REQUIRED' });
+  });
+
   it('is not there when no operator is configured', async () => {
     const plain = await h.another({ ADMIN_ACCOUNTS: '' });
     const answer = await h.inject({ method: 'GET', url: '/admin' }, plain);

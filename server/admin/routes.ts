@@ -16,11 +16,14 @@ import { csrfInvalid, originRefused, signInRequired } from './errors.js';
 import { csrfMatches, type OperatorSession } from './operator-sessions.js';
 import { consolePage } from './page.js';
 import { PHONE_DIGITS_MIN, SEARCH_KEYS } from './people.js';
+import { trustedPeers } from './proxy-peers.js';
 
 export interface ConsoleRouteOptions {
   console: ConsoleService;
   settings: AdminConfig;
   production: boolean;
+  /** TRUST_PROXY: the peers whose ADMIN_PROXY_HEADER is believed. */
+  trustProxy: boolean | string;
 }
 
 export const COOKIE = 'miniauth_admin';
@@ -69,8 +72,10 @@ function cookieOf(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-export const consoleRoutes: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (app, { console: service, settings, production }) => {
+export const consoleRoutes: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (app, { console: service, settings, production, trustProxy }) => {
   const sessions = new WeakMap<FastifyRequest, { token: string; session: OperatorSession }>();
+  const fromProxy = trustedPeers(trustProxy);
+  const consoleHost = settings.origin === undefined ? undefined : new URL(settings.origin).host;
   const expectedOrigin = (request: FastifyRequest) => settings.origin ?? `${request.protocol}://${request.host}`;
   const cookie = (value: string, maxAge: number) =>
     `${COOKIE}=${value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${production ? '; Secure' : ''}`;
@@ -84,7 +89,8 @@ export const consoleRoutes: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (
 
   app.addHook('onRequest', async (request, reply) => {
     // Served over its configured origin only: elsewhere the console is not there at all.
-    if (settings.origin !== undefined && `${request.protocol}://${request.host}` !== settings.origin) {
+    // (The host only: behind a TLS proxy the request itself may be plain http.)
+    if (consoleHost !== undefined && request.host !== consoleHost) {
       return notFoundHandler(request, reply);
     }
     const path = request.url.split('?')[0] ?? '';
@@ -119,7 +125,7 @@ export const consoleRoutes: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (
       response: { 200: sessionAnswer, ...failures },
     },
   }, async (request, reply) => {
-    const proxied = settings.proxyHeader === undefined ? undefined : request.headers[settings.proxyHeader];
+    const proxied = settings.proxyHeader === undefined || !fromProxy(request.socket.remoteAddress) ? undefined : request.headers[settings.proxyHeader];
     const context = { address: request.ip, requestId: request.id };
     const body = request.body ?? {};
     let opened;
