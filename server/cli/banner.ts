@@ -61,6 +61,10 @@ export function bannerLines(server: BannerFacts): string[] {
     `  ${url}/openapi.json   OpenAPI document`,
     `  ${url}/wx/login       POST { code } from wx.login()`,
   ];
+  if (config.admin !== undefined) {
+    const where = config.admin.origin === undefined ? `${url}/admin` : `${config.admin.origin}/admin`;
+    lines.push(`  ${where}          admin console (operators: ${config.admin.operators.map((operator) => operator.name).join(', ')})`);
+  }
   if (simulatorUrl !== undefined) {
     lines.push(`  ${url}/playground     play every login scenario in the browser, on the real machine`);
     lines.push(`  ${simulatorUrl}/__sim/users   the simulator's device side: users, login codes, faults`);
