@@ -2,10 +2,11 @@
 // lock-out, sessions, CSRF and origin checks, finding a person by each key, the timeline with
 // WeChat's errcodes explained, and the three actions on record under the operator's name.
 // Whatever is refused answers 401/403 with `{ code, error, message }` and changes nothing.
+// On PostgreSQL and on PGlite (what `npm start` runs by default).
 
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgTarget } from '../../testing/databases.js';
+import { databaseTargets } from '../../testing/databases.js';
 import { APP, startHarness, type AppHarness } from '../testing/app-harness.js';
 import { OPERATORS, operatorEnv } from './testing/operators.js';
 
@@ -17,12 +18,12 @@ interface Session {
   csrfToken: string;
 }
 
-describe('the admin console API', () => {
+describe.each(databaseTargets())('the admin console API on $name', (target) => {
   let h: AppHarness;
   let alice: Session;
 
   beforeAll(async () => {
-    h = await startHarness(pgTarget, { env: await operatorEnv() });
+    h = await startHarness(target, { env: await operatorEnv() });
     alice = await signIn('alice', OPERATORS.alice);
   }, 30_000);
   afterAll(() => h?.close());
