@@ -62,6 +62,11 @@ const timelineEntry = z.object({
 });
 const chart = z.object({ title: z.string(), series: z.array(z.object({ name: z.string(), perMinute: z.array(z.number()), total: z.number() })) });
 
+/** The session cookie: HttpOnly, SameSite=Strict, for the console's paths only; Secure in production. */
+export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${COOKIE}=${value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+}
+
 function cookieOf(request: FastifyRequest): string | undefined {
   const header = request.headers.cookie;
   if (header === undefined) return undefined;
@@ -77,8 +82,7 @@ export const consoleRoutes: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (
   const fromProxy = trustedPeers(trustProxy);
   const consoleHost = settings.origin === undefined ? undefined : new URL(settings.origin).host;
   const expectedOrigin = (request: FastifyRequest) => settings.origin ?? `${request.protocol}://${request.host}`;
-  const cookie = (value: string, maxAge: number) =>
-    `${COOKIE}=${value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${production ? '; Secure' : ''}`;
+  const cookie = (value: string, maxAge: number) => sessionCookie(value, maxAge, production);
 
   const signedIn = (request: FastifyRequest) => {
     const found = sessions.get(request);

@@ -1,11 +1,13 @@
-// Operators' passwords: scrypt with the stated parameters, a salt of its own each time, the
-// hash accepted by the configuration, and `miniauth admin-password` printing what it takes.
+// Operators' passwords (scrypt with the stated parameters, a salt of its own each time, the
+// hash accepted by the configuration, `miniauth admin-password` printing what it takes), the
+// console's configuration, and its session cookie.
 
 import { describe, expect, it } from 'vitest';
 import { createAdminPasswordCommand } from '../cli/admin-password-command.js';
 import { loadConfig } from '../config.js';
 import { memoryIo } from '../testing/cli-harness.js';
 import { hashPassword, isUsableHash, verifyPassword } from './password.js';
+import { sessionCookie } from './routes.js';
 
 describe('operator passwords', () => {
   it('hashes with scrypt N = 2^15, r = 8, p = 1, a fresh salt each time', async () => {
@@ -60,5 +62,12 @@ describe('the console configuration', () => {
     expect(() => loadConfig(production)).toThrow(/ADMIN_ORIGIN: required in production/);
     expect(() => loadConfig({ ...production, ADMIN_ORIGIN: 'http://ops.example.com' })).toThrow(/ADMIN_ORIGIN: must be https/);
     expect(loadConfig({ ...production, ADMIN_ORIGIN: 'https://ops.example.com/' }).admin?.origin).toBe('https://ops.example.com');
+  });
+});
+
+describe('the session cookie', () => {
+  it('is HttpOnly and SameSite=Strict on the console paths, and Secure in production', () => {
+    expect(sessionCookie('t', 60, false)).toBe('miniauth_admin=t; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=60');
+    expect(sessionCookie('t', 60, true)).toBe('miniauth_admin=t; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=60; Secure');
   });
 });
