@@ -97,7 +97,8 @@ export const consoleRoutes: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (
     if (consoleHost !== undefined && request.host !== consoleHost) {
       return notFoundHandler(request, reply);
     }
-    const path = request.url.split('?')[0] ?? '';
+    // The route's pattern, not the raw URL: whatever encoding reached a route, this is the route.
+    const path = request.routeOptions.url ?? '';
     if (!path.startsWith('/admin/api/')) return;
     reply.header('cache-control', 'no-store');
     if (!SAFE.has(request.method)) {
