@@ -174,6 +174,23 @@ describe.each(databaseTargets())('the admin console API on $name', (target) => {
     });
   });
 
+  it('counts the charts from the log, per minute over the range', async () => {
+    await personWithHistory();
+    const count = async (type: string) => Number((await h.db.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE type = $1', [type])).rows[0]?.n);
+    for (const [range, buckets, minutes] of [['1h', 60, 1], ['24h', 96, 15], ['7d', 168, 60]] as const) {
+      const answer = await as(alice, { method: 'GET', url: `/admin/api/charts?range=${range}` });
+      expect(answer.statusCode, answer.body).toBe(200);
+      const charts = answer.json<{ buckets: number; bucketSeconds: number; logins: { series: Array<{ name: string; total: number; perMinute: number[] }> }; phones: { series: Array<{ total: number }> } }>();
+      expect({ buckets: charts.buckets, bucketSeconds: charts.bucketSeconds }).toEqual({ buckets, bucketSeconds: minutes * 60 });
+      const logins = charts.logins.series.find((series) => series.name === 'logins')!;
+      expect(logins.total).toBe(await count('UserLoggedIn'));
+      expect(logins.perMinute).toHaveLength(buckets);
+      expect(logins.perMinute.reduce((sum, rate) => sum + rate * minutes, 0)).toBeCloseTo(logins.total, 6);
+      expect(charts.logins.series.find((series) => series.name === 'registrations')?.total).toBe(await count('UserRegistered'));
+      expect(charts.phones.series[0]?.total).toBe(await count('PhoneNumberBound'));
+    }
+  });
+
   it('logs a person out everywhere, on record under the operator', async () => {
     const person = await personWithHistory();
     const answer = await as(alice, { method: 'POST', url: `/admin/api/people/${person.userId}/logout-everywhere`, payload: { confirm: person.userId } });
