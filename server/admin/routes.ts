@@ -117,9 +117,9 @@ export const consoleRoutes: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (
   const page = consolePage();
   const asset = (type: string, body: string) => async (_request: FastifyRequest, reply: FastifyReply) =>
     reply.type(type).headers(page.headers).send(body);
-  app.get('/admin', { schema: { hide: true } }, asset('text/html; charset=utf-8', page.html));
-  app.get('/admin/console.js', { schema: { hide: true } }, asset('text/javascript; charset=utf-8', page.script));
-  app.get('/admin/console.css', { schema: { hide: true } }, asset('text/css; charset=utf-8', page.style));
+  app.get('/admin', { schema: { hide: true, operationId: 'adminPage' } }, asset('text/html; charset=utf-8', page.html));
+  app.get('/admin/console.js', { schema: { hide: true, operationId: 'adminScript' } }, asset('text/javascript; charset=utf-8', page.script));
+  app.get('/admin/console.css', { schema: { hide: true, operationId: 'adminStyle' } }, asset('text/css; charset=utf-8', page.style));
 
   app.post('/admin/api/session', {
     config: { rateLimit: { max: SIGN_IN_PER_MINUTE, timeWindow: 60_000 } },
