@@ -183,7 +183,7 @@ describe('the admin console in Chromium', () => {
       await page.locator('#refresh-charts').click();
       await page.locator('#chart-errcodes .legend span[data-series="-1"]').waitFor({ timeout: 1000 });
       expect(await legend('errcodes')).toEqual({ '40029': 1, '45011': 1, '-1': 1 });
-    }, STEP_TIMEOUT_MS);
+    }, 2 * STEP_TIMEOUT_MS);
     expect(await legend('logins')).toEqual({ logins, registrations });
     expect(await legend('phones')).toEqual({ 'numbers bought': phones });
     expect(await legend('failures')).toEqual({ WECHAT_CODE_INVALID: 1, WECHAT_RATE_LIMITED: 1, WECHAT_BUSY: 1 });
