@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
+import { consoleRoutes, createConsoleService } from './admin/index.js';
 import type { Config } from './config.js';
 import { createLogger } from './log.js';
 import { NO_TELEMETRY, type Telemetry } from './observability/telemetry.js';
@@ -74,6 +75,8 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     genReqId: () => randomUUID(),
     // A request the HTTP parser refuses still gets `{ code, error, message }`.
     clientErrorHandler,
+    // The router's own refusals (a bad URL, a path parameter over its length) too.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   });
 
   const providers = createLoginProviders([
@@ -128,6 +131,10 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     await root.register(healthRoutes, { db: deps.db });
     await root.register(loginRoutes, { login, appIds: providers.appIds, loginPerMinute: config.rateLimit.loginPerMinute });
     await root.register(accountRoutes, { account, tokens, versions: signedIn, telemetry });
+    if (config.admin !== undefined) {
+      const adminConsole = createConsoleService({ settings: config.admin, users, signedIn, clock, telemetry });
+      await root.register(consoleRoutes, { console: adminConsole, settings: config.admin, production: config.env === 'production', trustProxy: config.trustProxy });
+    }
   });
 
   // Revocations announced by other processes are missed until the subscription is live, and

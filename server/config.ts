@@ -65,6 +65,26 @@ export interface Config {
   stateDir: string;
   /** The Prometheus listener (GET /metrics), apart from the public port; off when undefined. */
   metrics: { port: number; host: string } | undefined;
+  /** The operators' console at /admin; undefined (off) unless operators are configured. */
+  admin: AdminConfig | undefined;
+}
+
+export interface AdminOperatorConfig {
+  name: string;
+  /** `scrypt$<log2 N>$<r>$<p>$<salt>$<key>` (base64url); null: signs in through the proxy header only. */
+  passwordHash: string | null;
+}
+
+export interface AdminConfig {
+  operators: AdminOperatorConfig[];
+  /** The console's own origin (https://ops.example.com); required in production. */
+  origin: string | undefined;
+  /** A header set by an authenticating proxy that names the operator (lower case). */
+  proxyHeader: string | undefined;
+  sessionTtlSeconds: number;
+  /** Failed sign-ins in a row that lock an operator out. */
+  maxFailedSignIns: number;
+  lockoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +157,27 @@ const variables = z.object({
   REVOCATION_TTL_MS: whole(0, 3_600_000, 5000),
   METRICS_PORT: text.pipe(z.string().regex(/^\d{1,5}$/, { error: 'expected a port number from 0 to 65535' }).transform(Number).pipe(z.number().max(65_535, { error: 'expected a port number from 0 to 65535' })).optional()),
   METRICS_HOST: text.pipe(z.string().regex(/^[^\s/]+$/, { error: 'expected a host name or address' }).optional()),
+  ADMIN_ACCOUNTS: text,
+  ADMIN_ACCOUNTS_FILE: text,
+  ADMIN_ORIGIN: text.pipe(z.url({ protocol: /^https?$/, error: 'expected the console\'s origin, such as https://ops.example.com' }).optional()),
+  ADMIN_PROXY_HEADER: text.pipe(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'expected a header name such as X-Forwarded-User' }).optional()),
+  ADMIN_SESSION_TTL: text.transform((value, ctx) => {
+    const seconds = value === undefined ? 8 * 3600 : parseDurationSeconds(value);
+    if (seconds === undefined || seconds < 60 || seconds > 7 * 86_400) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration from 60s to 7d such as 30m or 8h, got "${value}"` });
+      return z.NEVER;
+    }
+    return seconds;
+  }),
+  ADMIN_MAX_FAILED_SIGNINS: whole(1, 100, 5),
+  ADMIN_LOCKOUT: text.transform((value, ctx) => {
+    const seconds = value === undefined ? 15 * 60 : parseDurationSeconds(value);
+    if (seconds === undefined || seconds < 1 || seconds > 7 * 86_400) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration from 1s to 7d such as 15m, got "${value}"` });
+      return z.NEVER;
+    }
+    return seconds;
+  }),
   TRUST_PROXY: text.transform((value, ctx) => {
     if (value === undefined || value === 'false') return false;
     if (value === 'true') return true;
@@ -230,6 +271,69 @@ function persistedDevSecret(stateDir: string): string | undefined {
   }
 }
 
+const OPERATOR_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+// What `miniauth admin-password` prints (the parameters are checked again when it is used).
+const PASSWORD_HASH = /^scrypt\$\d{1,2}\$\d{1,2}\$\d{1,2}\$[A-Za-z0-9_-]{16,64}\$[A-Za-z0-9_-]{32,128}$/;
+
+/** The operators of ADMIN_ACCOUNTS (name:hash, by commas) or of ADMIN_ACCOUNTS_FILE (one a line). */
+function operatorsFrom(vars: Variables, cwd: string, problems: string[]): AdminOperatorConfig[] {
+  let items: Array<{ item: string; where: string }> = [];
+  if (vars.ADMIN_ACCOUNTS !== undefined && vars.ADMIN_ACCOUNTS_FILE !== undefined) {
+    problems.push('ADMIN_ACCOUNTS_FILE: set either ADMIN_ACCOUNTS or ADMIN_ACCOUNTS_FILE, not both');
+    return [];
+  }
+  if (vars.ADMIN_ACCOUNTS !== undefined) {
+    items = vars.ADMIN_ACCOUNTS.split(',').map((item, index) => ({ item: item.trim(), where: `ADMIN_ACCOUNTS: item ${index + 1}` }));
+  } else if (vars.ADMIN_ACCOUNTS_FILE !== undefined) {
+    let content: string;
+    try {
+      content = readFileSync(resolve(cwd, vars.ADMIN_ACCOUNTS_FILE), 'utf8');
+    } catch {
+      problems.push('ADMIN_ACCOUNTS_FILE: cannot be read');
+      return [];
+    }
+    items = content.split('\n').map((line, index) => ({ item: line.trim(), where: `ADMIN_ACCOUNTS_FILE: line ${index + 1}` }))
+      .filter(({ item }) => item !== '' && !item.startsWith('#'));
+  }
+  const operators: AdminOperatorConfig[] = [];
+  for (const { item, where } of items.filter(({ item }) => item !== '')) {
+    const colon = item.indexOf(':');
+    const name = colon > 0 ? item.slice(0, colon) : '';
+    const hash = colon > 0 ? item.slice(colon + 1) : '';
+    // The item is not echoed: it may hold a password typed in by mistake.
+    if (!OPERATOR_NAME.test(name) || !(hash === '*' || PASSWORD_HASH.test(hash))) {
+      problems.push(`${where}: is not name:hash (a hash from \`miniauth admin-password\`, or * for the proxy header only)`);
+    } else if (operators.some((operator) => operator.name === name)) {
+      problems.push(`${where}: operator "${name}" appears twice`);
+    } else {
+      operators.push({ name, passwordHash: hash === '*' ? null : hash });
+    }
+  }
+  return operators;
+}
+
+function adminFrom(vars: Variables, cwd: string, production: boolean, problems: string[]): AdminConfig | undefined {
+  const operators = operatorsFrom(vars, cwd, problems);
+  if (operators.length === 0) return undefined;
+  const origin = vars.ADMIN_ORIGIN !== undefined && URL.canParse(vars.ADMIN_ORIGIN) ? new URL(vars.ADMIN_ORIGIN).origin : undefined;
+  if (production && origin === undefined) problems.push('ADMIN_ORIGIN: required in production with operators configured (the console answers there only)');
+  if (production && origin !== undefined && !origin.startsWith('https://')) problems.push('ADMIN_ORIGIN: must be https:// in production');
+  if (vars.ADMIN_PROXY_HEADER !== undefined && vars.TRUST_PROXY === false) {
+    problems.push('ADMIN_PROXY_HEADER: needs TRUST_PROXY (the header is believed from the trusted proxies only)');
+  }
+  if (vars.ADMIN_PROXY_HEADER === undefined && operators.some((operator) => operator.passwordHash === null)) {
+    problems.push('ADMIN_ACCOUNTS: an operator without a password (*) needs ADMIN_PROXY_HEADER');
+  }
+  return {
+    operators,
+    origin,
+    proxyHeader: vars.ADMIN_PROXY_HEADER?.toLowerCase(),
+    sessionTtlSeconds: vars.ADMIN_SESSION_TTL,
+    maxFailedSignIns: vars.ADMIN_MAX_FAILED_SIGNINS,
+    lockoutSeconds: vars.ADMIN_LOCKOUT,
+  };
+}
+
 export interface LoadConfigOptions {
   /** Relative paths (DATABASE_URL, `.miniauth/`) resolve against this; default process.cwd(). */
   cwd?: string;
@@ -293,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   if (vars.METRICS_PORT !== undefined && vars.METRICS_PORT !== 0 && vars.METRICS_PORT === vars.PORT) {
     problems.push(`METRICS_PORT: must differ from PORT (${vars.PORT}); metrics are never served on the public port`);
   }
+  const admin = adminFrom(vars, cwd, production, problems);
 
   if (problems.length > 0 || database === undefined) throw new ConfigError(problems);
   return {
@@ -317,6 +422,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     stateDir,
     // Loopback unless told otherwise: the exposition is for the operators' network only.
     metrics: vars.METRICS_PORT === undefined ? undefined : { port: vars.METRICS_PORT, host: vars.METRICS_HOST ?? '127.0.0.1' },
+    admin,
   };
 }
 
@@ -336,6 +442,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     revocationTtlMs: config.revocationTtlMs,
     trustProxy: config.trustProxy,
     metrics: config.metrics === undefined ? 'off' : `${config.metrics.host}:${config.metrics.port}`,
+    admin: config.admin === undefined ? 'off' : { operators: config.admin.operators.map((operator) => operator.name), origin: config.admin.origin ?? 'the request\'s own' },
   };
 }
 

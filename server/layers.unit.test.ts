@@ -58,6 +58,13 @@ describe('the layers of the server', () => {
     expect(offending(under('services'), (target) => target.startsWith('server/routes/'))).toEqual([]);
   });
 
+  it("keeps HTTP in the admin console's routes: its service, sessions and queries know no fastify", () => {
+    const console = under('admin').filter(({ file }) => file !== 'server/admin/routes.ts' && file !== 'server/admin/index.ts');
+    expect(console.length).toBeGreaterThan(5);
+    expect(offending(console, (target) => target.startsWith('fastify') || target.startsWith('@fastify') || target.startsWith('server/routes/'))).toEqual([]);
+    expect(offending([...under('users'), ...under('store'), ...under('services')], (target) => target.startsWith('server/admin/'))).toEqual([]);
+  });
+
   it('keeps the production modules away from the simulator, the playground and the development root', () => {
     expect(offending(modules, (target) => /^(simulator|playground|dev)\//.test(target))).toEqual([]);
   });

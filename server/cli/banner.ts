@@ -62,6 +62,10 @@ export function bannerLines(server: BannerFacts): string[] {
     `  ${url}/wx/login       POST { code } from wx.login()`,
   ];
   if (server.metricsUrl !== undefined) lines.push(`  ${server.metricsUrl}   Prometheus metrics (METRICS_PORT, not the public port)`);
+  if (config.admin !== undefined) {
+    const where = config.admin.origin === undefined ? `${url}/admin` : `${config.admin.origin}/admin`;
+    lines.push(`  ${where}          admin console (operators: ${config.admin.operators.map((operator) => operator.name).join(', ')})`);
+  }
   if (simulatorUrl !== undefined) {
     lines.push(`  ${url}/playground     play every login scenario in the browser, on the real machine`);
     lines.push(`  ${simulatorUrl}/__sim/users   the simulator's device side: users, login codes, faults`);

@@ -31,6 +31,10 @@ export const COMMANDS: CommandTable = {
     summary: "print a user's audit trail: events --openid X [--app wx…] [--json]",
     load: async () => (await import('./events-command.js')).eventsCommand,
   },
+  'admin-password': {
+    summary: 'hash an operator password for the admin console (read on stdin)',
+    load: async () => (await import('./admin-password-command.js')).adminPasswordCommand,
+  },
 };
 
 function usage(commands: CommandTable): string {

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { AdminErrorCode } from '../admin/errors.js';
 import { AppError, RateLimitedError, ValidationError } from '../errors.js';
 import type { AppUnknownError, LoginCodeInvalidError } from '../providers/login-provider.js';
 import type { OpenDataErrorCode, WeChatErrorCode } from '../providers/wechat/errors.js';
@@ -59,7 +60,8 @@ export type KnownCode =
   | ServiceErrorCode
   | AppUnknownError['code']
   | LoginCodeInvalidError['code']
-  | AmbiguousOpenidError['code'];
+  | AmbiguousOpenidError['code']
+  | AdminErrorCode;
 
 /** Each code's status; a code missing here does not compile. Token refusals end the login. */
 const STATUS: { readonly [Code in KnownCode]: number } = {
@@ -116,6 +118,12 @@ const STATUS: { readonly [Code in KnownCode]: number } = {
   APP_UNKNOWN: 400,
   LOGIN_CODE_INVALID: 400,
   OPENID_AMBIGUOUS: 400,
+  ADMIN_SIGN_IN_REQUIRED: 401,
+  ADMIN_SIGN_IN_FAILED: 401,
+  ADMIN_LOCKED_OUT: 429,
+  ADMIN_ORIGIN_REFUSED: 403,
+  ADMIN_CSRF_INVALID: 403,
+  ADMIN_CONFIRMATION_REQUIRED: 400,
 };
 
 const LOGIN_GONE = new Set<string>(['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_REVOKED']);

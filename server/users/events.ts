@@ -9,6 +9,8 @@
 export type UserEventMetadata = {
   /** The HTTP request that caused it, to follow one request through the log. */
   requestId?: string;
+  /** The operator who did it from the admin console (server/admin/), by name. */
+  operator?: string;
 };
 
 interface Redactable {
