@@ -185,7 +185,7 @@ describe.each(databaseTargets())('metrics on $name', (target) => {
     expect(checked.code).toBe(0);
     for (const line of text.split('\n').filter((l) => l.startsWith('miniauth_'))) {
       // No openid, user id, code or rid in a label: only the known label names.
-      expect(line).toMatch(/^miniauth_[a-z_]+(\{(?:(?:outcome|reason|api|result|limit|state|projection|le)="[^"]*",?)*\})? /);
+      expect(line).toMatch(/^miniauth_[a-z_]+(\{(?:(?:outcome|reason|api|result|limit|state|projection|appid|kind|verdict|le)="[^"]*",?)*\})? /);
     }
   });
 });

@@ -2,7 +2,7 @@
 // Telemetry port (./telemetry.ts) as counters and histograms, gauges read when scraped (the
 // database pool, the failed-logins projection's lag), and the process defaults. Names follow
 // Prometheus conventions (`miniauth_…_total`, `_seconds`); labels are low-cardinality by
-// construction: outcomes, error codes, WeChat API names and errcodes.
+// construction: outcomes, error codes, WeChat API names and errcodes, configured app ids.
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../store/database.js';
@@ -112,45 +112,64 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
 
+  const quotaLeft = new Gauge({
+    name: 'miniauth_phone_quota_left',
+    help: 'Phone numbers the app can still buy, as WeChat last reported (trial and packages together).',
+    labelNames: ['appid'] as const,
+    registers,
+  });
+  const quotaBought = new Gauge({
+    name: 'miniauth_phone_numbers_bought',
+    help: 'Phone numbers WeChat has charged the app for, as it last reported.',
+    labelNames: ['appid'] as const,
+    registers,
+  });
+  const reviews = new Counter({
+    name: 'miniauth_content_reviews_total',
+    help: 'Content reviews of what people want stored, by kind and verdict.',
+    labelNames: ['kind', 'verdict'] as const,
+    registers,
+  });
+
+  // Read when scraped, from the database when there is one (the families are there either way).
   const { db } = options;
-  if (db !== undefined) {
-    new Gauge({
-      name: 'miniauth_db_pool_connections',
-      help: 'Connections of the PostgreSQL pool, by state (total, idle, waiting clients, max).',
-      labelNames: ['state'] as const,
-      registers,
-      collect() {
-        const stats = db.poolStats?.();
-        if (stats === undefined) return;
-        for (const [state, value] of Object.entries(stats)) this.set({ state }, value);
-      },
-    });
-    // One query sets both gauges; the first one registered runs it, so both are fresh when served.
-    let lagSeconds: Gauge<'projection'> | undefined;
-    new Gauge({
-      name: 'miniauth_projection_lag_events',
-      help: `Events of the log the ${PROJECTION} projection has not read yet (counted up to ${LAG_COUNT_CAP}).`,
-      labelNames: ['projection'] as const,
-      registers,
-      async collect() {
-        try {
-          const lag = await projectionLag(db);
-          this.set({ projection: PROJECTION }, lag.events);
-          lagSeconds?.set({ projection: PROJECTION }, lag.seconds);
-        } catch {
-          // The database is away: no value rather than a stale one (the scrape itself succeeds).
-          this.remove({ projection: PROJECTION });
-          lagSeconds?.remove({ projection: PROJECTION });
-        }
-      },
-    });
-    lagSeconds = new Gauge({
-      name: 'miniauth_projection_lag_seconds',
-      help: `Age of the oldest event the ${PROJECTION} projection has not read yet (0 when up to date).`,
-      labelNames: ['projection'] as const,
-      registers,
-    });
-  }
+  new Gauge({
+    name: 'miniauth_db_pool_connections',
+    help: 'Connections of the PostgreSQL pool, by state (total, idle, waiting clients, max).',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      const stats = db?.poolStats?.();
+      if (stats === undefined) return;
+      for (const [state, value] of Object.entries(stats)) this.set({ state }, value);
+    },
+  });
+  // One query sets both gauges; the first one registered runs it, so both are fresh when served.
+  let lagSeconds: Gauge<'projection'> | undefined;
+  new Gauge({
+    name: 'miniauth_projection_lag_events',
+    help: `Events of the log the ${PROJECTION} projection has not read yet (counted up to ${LAG_COUNT_CAP}).`,
+    labelNames: ['projection'] as const,
+    registers,
+    async collect() {
+      if (db === undefined) return;
+      try {
+        const lag = await projectionLag(db);
+        this.set({ projection: PROJECTION }, lag.events);
+        lagSeconds?.set({ projection: PROJECTION }, lag.seconds);
+      } catch {
+        // The database is away: no value rather than a stale one (the scrape itself succeeds).
+        this.remove({ projection: PROJECTION });
+        lagSeconds?.remove({ projection: PROJECTION });
+      }
+    },
+  });
+  lagSeconds = new Gauge({
+    name: 'miniauth_projection_lag_seconds',
+    help: `Age of the oldest event the ${PROJECTION} projection has not read yet (0 when up to date).`,
+    labelNames: ['projection'] as const,
+    registers,
+  });
 
   // Known label values start at 0, so that rate() and absent-series alerts see them at once.
   for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome, reason: '' }, 0);
@@ -169,6 +188,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     revokedSessions: () => revocations.inc(),
     erased: () => erasures.inc(),
     appended: (outcome, seconds) => appendSeconds.observe({ outcome }, seconds),
+    phoneQuota(appid, left, bought) {
+      quotaLeft.set({ appid }, left);
+      quotaBought.set({ appid }, bought);
+    },
+    reviewedContent: (kind, verdict) => reviews.inc({ kind, verdict }),
   };
   for (const outcome of APPEND_OUTCOMES) appendSeconds.zero({ outcome });
 

@@ -27,7 +27,16 @@ export interface Telemetry {
   revokedSessions(): void;
   erased(): void;
   appended(outcome: AppendOutcome, seconds: number): void;
+  /** The phone-number quota WeChat reports for an app: numbers left, and bought in all. */
+  phoneQuota(appId: string, left: number, bought: number): void;
+  /** A content review's verdict on something a person wants stored. */
+  reviewedContent(kind: ReviewedKind, verdict: ReviewVerdict): void;
 }
+
+/** What is reviewed: a nickname (msg_sec_check) or an avatar (media_check_async). */
+export type ReviewedKind = 'nickname' | 'avatar';
+/** WeChat's verdict: pass, review (stored as pending), risky (refused), or the check failed. */
+export type ReviewVerdict = 'pass' | 'review' | 'risky' | 'error';
 
 const nothing = (): void => undefined;
 
@@ -39,4 +48,6 @@ export const NO_TELEMETRY: Telemetry = {
   revokedSessions: nothing,
   erased: nothing,
   appended: nothing,
+  phoneQuota: nothing,
+  reviewedContent: nothing,
 };
