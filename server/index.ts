@@ -18,7 +18,7 @@ export type { Config, DatabaseConfig, JwtKeyConfig, WeChatAppConfig, LogLevel, N
 export { createLogger, loggerOptions } from './log.js';
 export { AppError, isAppError, ValidationError, RateLimitedError } from './errors.js';
 export type { AppErrorDetails } from './errors.js';
-export { openDatabase, migrate, ConcurrencyError, DatabaseLockedError, DatabaseUnavailableError, PgliteInProductionError } from './store/index.js';
+export { openDatabase, migrate, ConcurrencyError, DatabaseDriverMissingError, DatabaseLockedError, DatabaseUnavailableError, PgliteInProductionError } from './store/index.js';
 export type { Database, OpenDatabaseOptions } from './store/index.js';
 export type { LoginProvider, ProviderIdentity, ProviderProfile, UserInfoPayload } from './providers/login-provider.js';
 export { AppUnknownError } from './providers/login-provider.js';
