@@ -1,16 +1,16 @@
 // The production composition root: starts the whole service as `miniauth serve` runs it: the
-// database (migrated), WeChat at the configured address, the HTTP app, and the async projection
-// of failed logins on a timer. close() stops them in reverse order. Nothing of the simulator or
-// the playground is here: the development root (dev/start.ts) adds them around this one.
+// database (migrated), WeChat at the configured address, the HTTP app, and the background jobs
+// (./background-jobs.ts). close() stops them in reverse order. Nothing of the simulator or the
+// playground is here: the development root (dev/start.ts) adds them around this one.
 
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
+import { startBackgroundJobs } from './background-jobs.js';
 import { ConfigError, databaseUrlOf, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { createWeChatGateway } from './providers/wechat/index.js';
 import { migrate, openDatabase, type Database } from './store/index.js';
-import { catchUpLoginFailures } from './users/index.js';
 
 export interface StartOptions {
   /** Default: a pino logger at config.logLevel on stdout. */
@@ -40,7 +40,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const CATCH_UP_INTERVAL_MS = 5_000;
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
 
 /** Where a client on this machine reaches a server bound to `host` (a wildcard is reached on loopback). */
@@ -53,28 +52,6 @@ function boundPort(app: FastifyInstance): number {
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server is not listening on TCP');
   return address.port;
-}
-
-/** Runs `catchUpLoginFailures` every interval; a pass never overlaps the next. */
-export function followLoginFailures(db: Database, logger: Logger, intervalMs: number): () => Promise<void> {
-  let running: Promise<void> = Promise.resolve();
-  const pass = (): void => {
-    running = catchUpLoginFailures(db).then(
-      (applied) => {
-        if (applied > 0) logger.debug({ applied }, 'login failures projected');
-      },
-      (error: unknown) => logger.warn({ err: error }, 'projecting login failures failed; retrying on the next tick'),
-    );
-  };
-  pass();
-  const timer = setInterval(() => {
-    void running.then(pass);
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -107,9 +84,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     for (const plugin of options.plugins ?? []) plugin(app, db);
     undo.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
-    const stopFollowing = followLoginFailures(db, logger, options.catchUpIntervalMs ?? CATCH_UP_INTERVAL_MS);
+    const stopJobs = startBackgroundJobs(db, logger, { catchUpIntervalMs: options.catchUpIntervalMs });
     // Undone first: no catch-up pass may start on a closing database.
-    undo.push(stopFollowing);
+    undo.push(stopJobs);
 
     let closing: Promise<void> | undefined;
     return {
