@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { isMissingPackage } from '../missing-package.js';
+import { completeDocument } from './operations.js';
 
 export const DOCS_UI_PACKAGE = '@fastify/swagger-ui';
 
@@ -36,7 +37,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    // Ids, exact error statuses and the rest the routes' schemas cannot say (./operations.ts).
+    transformObject: (input) => completeDocument(jsonSchemaTransformObject(input), app.prefix),
   });
   const ui = await loadDocsUi();
   if (ui === undefined) app.log.info(`the docs page (/docs) is off: \`npm install ${DOCS_UI_PACKAGE}\` to serve it`);
