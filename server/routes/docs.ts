@@ -5,7 +5,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import { isMissingPackage } from '../missing-package.js';
+import { isMissingPackage } from '../errors.js';
 import { completeDocument } from './operations.js';
 
 export const DOCS_UI_PACKAGE = '@fastify/swagger-ui';

@@ -3,7 +3,7 @@
 // peer dependency, and a missing one is a DatabaseDriverMissingError that says what to install.
 
 import { resolve } from 'node:path';
-import { isMissingPackage } from '../missing-package.js';
+import { isMissingPackage } from '../errors.js';
 import type { Database, OpenDatabaseOptions } from './database.js';
 import { DATABASE_DRIVERS, DatabaseDriverMissingError, InvalidDatabaseConfigError, PgliteInProductionError } from './errors.js';
 
