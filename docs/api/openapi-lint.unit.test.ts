@@ -34,7 +34,7 @@ describe('the OpenAPI document', () => {
   it('gives every operation an id, a summary, a description and exact statuses', () => {
     expect(operations.length).toBeGreaterThanOrEqual(9);
     for (const { name, operation } of operations) {
-      expect(operation.operationId, name).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(operation.operationId, `${name}: give it an entry in server/routes/operations.ts`).toMatch(/^[a-z][A-Za-z]+$/);
       expect(operation.summary, name).toEqual(expect.any(String));
       expect(operation.description, name).toEqual(expect.any(String));
       for (const status of Object.keys(operation.responses)) expect(status, name).toMatch(/^[1-5]\d\d$/);

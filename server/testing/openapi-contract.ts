@@ -29,7 +29,10 @@ export function answerContract(document: Json): AnswerContract {
       if (operation === undefined) return undefined; // not documented: the docs page, the document itself
       const name = `${method} ${route} → ${status}`;
       const response = operation['responses']?.[String(status)] as Json | undefined;
-      if (response === undefined) return `${name}: the document lists no ${status} for this operation (${Object.keys(operation['responses'] ?? {}).join(', ')})`;
+      if (response === undefined) {
+        const hint = operation['operationId'] === undefined ? '; a new route needs its entry in server/routes/operations.ts' : '';
+        return `${name}: the document lists no ${status} for this operation (${Object.keys(operation['responses'] ?? {}).join(', ')})${hint}`;
+      }
       if (response['content']?.['application/json']?.['schema'] === undefined) return undefined;
       const key = `${method} ${route} ${status}`;
       let validate = validators.get(key);
