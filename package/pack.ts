@@ -33,8 +33,15 @@ export function pinned(name: string): string {
   return `${name}@${version}`;
 }
 
+// Under `npm test` the environment carries npm's settings for this checkout (npm_config_local_prefix
+// among them): the npm run here must work in its own directory, as a user's would.
+const ownEnvironment = (): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_'))),
+  npm_config_update_notifier: 'false',
+});
+
 async function npm(args: string[], cwd: string): Promise<string> {
-  const { stdout } = await run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const { stdout } = await run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, maxBuffer: 16 * 1024 * 1024, env: ownEnvironment() });
   return stdout;
 }
 
