@@ -8,7 +8,7 @@
 //   BENCH_ROUNDS        rounds the login figure is split into, sides alternating (default 6;
 //                       the authenticated route takes twice as many)
 //   BENCH_LOGIN_RATE    logins per second for the latency figure (default 50)
-//   BENCH_ONLY          a comma list of figures: auth,me,login,latency,store,bundle,transitions,model
+//   BENCH_ONLY          a comma list of figures: auth,me,login,latency,store,bundle,install,transitions,model
 //   BENCH_PROFILE       a directory: write a CPU profile of the server process there
 //   BENCH_DATABASE_URL  PostgreSQL to measure on (default postgres://postgres@127.0.0.1:5432/test)
 
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAuthRoute } from './auth-route.js';
 import { benchMeRoute } from './me-route.js';
 import { benchBundle } from './bundle.js';
+import { benchInstallSizes } from './install-sizes.js';
 import { openHttpWorld, type HttpWorld } from './http-world.js';
 import { benchLogin, benchLoginLatency, LOGIN_CONCURRENCY } from './login.js';
 import { NEW_USER_SHARE } from './login-codes.js';
@@ -27,7 +28,7 @@ import type { PairedRounds } from './stats.js';
 import { benchStore } from './store.js';
 import { benchTransitions } from './transitions.js';
 
-const FIGURES = ['auth', 'me', 'login', 'latency', 'store', 'bundle', 'transitions', 'model'] as const;
+const FIGURES = ['auth', 'me', 'login', 'latency', 'store', 'bundle', 'install', 'transitions', 'model'] as const;
 type FigureKey = (typeof FIGURES)[number];
 
 function positive(name: string, fallback: number): number {
@@ -73,6 +74,7 @@ function pairedFigure(
 }
 
 const kb = (bytes: number) => bytes / 1024;
+const mb = (bytes: number) => bytes / 1024 / 1024;
 const ms = (micros: number) => `${(micros / 1000).toFixed(2)} ms`;
 
 async function httpFigures(world: HttpWorld, figures: Figure[]): Promise<void> {
@@ -154,6 +156,23 @@ async function main(): Promise<void> {
         note: `its framework left to the app; ${kb(binding.bytes).toFixed(1)} KB before gzip`,
       });
     }
+  }
+
+  if (wanted('install')) {
+    console.log('… install sizes from the packed tarball');
+    const sizes = await benchInstallSizes();
+    const alone = sizes.client.packages.join(' + ');
+    figures.push({
+      name: 'client-only install (node_modules)', value: mb(sizes.client.bytes), unit: 'MB',
+      baselineName: 'its xstate', baseline: mb(sizes.client.xstateBytes), ratio: sizes.client.bytes / sizes.client.xstateBytes,
+      target: 'miniauth + xstate only', met: alone === 'miniauth + xstate',
+      note: `${alone}; the tarball is ${kb(sizes.tarballBytes).toFixed(0)} KB`,
+    });
+    figures.push({
+      name: 'server install on PostgreSQL (node_modules)', value: mb(sizes.server.bytes), unit: 'MB',
+      baselineName: 'fastify + pg + jsonwebtoken', baseline: mb(sizes.plainServerBytes), ratio: sizes.server.bytes / sizes.plainServerBytes,
+      note: `${sizes.server.packages} packages; extras a project may add: PGlite ${mb(sizes.extras.pgliteBytes).toFixed(1)} MB, the /docs UI ${mb(sizes.extras.docsUiBytes).toFixed(1)} MB`,
+    });
   }
 
   if (wanted('transitions')) {

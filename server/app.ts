@@ -1,10 +1,11 @@
 // buildApp(config, deps): the whole HTTP service as a fastify instance, not listening (only
-// the server entry listens; tests call inject() or listen on port 0). It opens what it needs
-// besides the deps (the revocation cache, a Redis client) and closes that on app.close();
+// the server entry listens; tests call inject() or listen on port 0); its routes are one
+// plugin, miniauthRoutes, that an existing app can mount as well. They open what they need
+// besides the deps (the revocation cache, a Redis client) and close that on app.close();
 // the database and the gateway belong to the caller.
 
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import { consoleRoutes, createConsoleService } from './admin/index.js';
@@ -63,22 +64,20 @@ function connected(redis: Redis): Promise<void> {
   return new Promise((resolve) => redis.once('ready', () => resolve()));
 }
 
-export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
+/** What the routes are built from: the configuration and the dependencies of AppDeps. */
+export interface MiniAuthRoutesOptions extends Omit<AppDeps, 'logger'> {
+  config: Config;
+}
+
+/**
+ * Every route of the service, with its validation, error answers and body parsing, as an
+ * encapsulated fastify plugin: what buildApp serves, and what `miniauth` (./embed.ts) mounts
+ * inside an existing app under a prefix. It logs with the app's logger; the database and the
+ * gateway belong to the caller.
+ */
+export const miniauthRoutes: FastifyPluginAsync<MiniAuthRoutesOptions> = async (app, { config, ...deps }) => {
   const clock = deps.clock ?? Date.now;
   const telemetry = deps.telemetry ?? NO_TELEMETRY;
-  const app = Fastify({
-    loggerInstance: deps.logger ?? createLogger({ level: config.logLevel }),
-    bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
-    // Our own ids only: a client-chosen id would reach the event log's metadata and the logs.
-    requestIdHeader: false,
-    genReqId: () => randomUUID(),
-    // A request the HTTP parser refuses still gets `{ code, error, message }`.
-    clientErrorHandler,
-    // The router's own refusals (a bad URL, a path parameter over its length) too.
-    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
-  });
-
   const providers = createLoginProviders([
     createWeChatLoginProvider(deps.gateway, config.wechat.apps.map((entry) => entry.appId)),
     ...(deps.loginProviders ?? []),
@@ -114,7 +113,10 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  // Mounted in a bigger app, the app's own body limit may be larger: these routes keep theirs.
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= BODY_LIMIT;
+  });
   // An empty JSON body (a DELETE or POST with nothing to say) is no body, not a parse error.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
@@ -123,19 +125,17 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     if (text === '') done(null, undefined);
     else parseJson(request, text, done);
   });
-  app.decorateRequest('user');
+  if (!app.hasRequestDecorator('user')) app.decorateRequest('user');
 
-  app.register(async (root) => {
-    await registerOpenApi(root, '1.0.0');
-    await registerRateLimits(root, redis, telemetry);
-    await root.register(healthRoutes, { db: deps.db });
-    await root.register(loginRoutes, { login, appIds: providers.appIds, loginPerMinute: config.rateLimit.loginPerMinute });
-    await root.register(accountRoutes, { account, tokens, versions: signedIn, telemetry });
-    if (config.admin !== undefined) {
-      const adminConsole = createConsoleService({ settings: config.admin, users, signedIn, clock, telemetry });
-      await root.register(consoleRoutes, { console: adminConsole, settings: config.admin, production: config.env === 'production', trustProxy: config.trustProxy });
-    }
-  });
+  await registerOpenApi(app, '1.0.0');
+  await registerRateLimits(app, redis, telemetry);
+  await app.register(healthRoutes, { db: deps.db });
+  await app.register(loginRoutes, { login, appIds: providers.appIds, loginPerMinute: config.rateLimit.loginPerMinute });
+  await app.register(accountRoutes, { account, tokens, versions: signedIn, telemetry });
+  if (config.admin !== undefined) {
+    const adminConsole = createConsoleService({ settings: config.admin, users, signedIn, clock, telemetry });
+    await app.register(consoleRoutes, { console: adminConsole, settings: config.admin, production: config.env === 'production', trustProxy: config.trustProxy });
+  }
 
   // Revocations announced by other processes are missed until the subscription is live, and
   // logins go uncounted until the limiter's client is connected; a Redis that is away must not
@@ -152,5 +152,28 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     await signedIn.close();
     ownRedis?.disconnect();
   });
+};
+
+/** The whole service as a fastify app of its own, not listening. */
+export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
+  const { logger, ...routeDeps } = deps;
+  const app = Fastify({
+    loggerInstance: logger ?? createLogger({ level: config.logLevel }),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    // Our own ids only: a client-chosen id would reach the event log's metadata and the logs.
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+    // A request the HTTP parser refuses still gets `{ code, error, message }`.
+    clientErrorHandler,
+    // The router's own refusals (a bad URL, a path parameter over its length) too.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+  });
+  // The same at the root, for what else a caller registers on this app (the playground).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.register(miniauthRoutes, { config, ...routeDeps });
   return app;
 }

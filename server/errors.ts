@@ -55,3 +55,14 @@ export class RateLimitedError extends AppError<'RATE_LIMITED'> {
     super('RATE_LIMITED', message ?? `Too many requests; try again in ${seconds} s.`, { retryable: true, retryAfterSeconds: seconds });
   }
 }
+
+/**
+ * Whether `error` is Node's "Cannot find package '<name>'": the server's packages are optional
+ * peer dependencies of miniauth (a client-only install pulls nothing but xstate), so a
+ * dynamic import of one that is not installed fails with it.
+ */
+export function isMissingPackage(error: unknown, name: string): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && error.message.includes(`'${name}'`);
+}

@@ -1,18 +1,16 @@
 // The production composition root: starts the whole service as `miniauth serve` runs it: the
-// database (migrated), WeChat at the configured address, the HTTP app, and the async projection
-// of failed logins on a timer. close() stops them in reverse order. Nothing of the simulator or
-// the playground is here: the development root (dev/start.ts) adds them around this one.
+// database (migrated), WeChat at the configured address, the HTTP app, and the background jobs
+// (./background-jobs.ts). close() stops them in reverse order. Nothing of the simulator or the
+// playground is here: the development root (dev/start.ts) adds them around this one.
 
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
+import { startBackgroundJobs } from './background-jobs.js';
 import { ConfigError, databaseUrlOf, type Config } from './config.js';
 import { createLogger } from './log.js';
-import { createMetrics } from './observability/metrics.js';
-import { startMetricsServer } from './observability/metrics-server.js';
 import { createWeChatGateway } from './providers/wechat/index.js';
 import { migrate, openDatabase, type Database } from './store/index.js';
-import { catchUpLoginFailures } from './users/index.js';
 
 export interface StartOptions {
   /** Default: a pino logger at config.logLevel on stdout. */
@@ -44,8 +42,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const CATCH_UP_INTERVAL_MS = 5_000;
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '']);
+
+/** The metrics module: prom-client is installed only by those who want metrics. */
+async function loadMetrics(): Promise<typeof import('./observability/metrics.js')> {
+  try {
+    return await import('./observability/metrics.js');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && /prom-client/.test(String(error))) {
+      throw new ConfigError(['METRICS_PORT: set, but prom-client is not installed: `npm install prom-client`, or unset METRICS_PORT']);
+    }
+    throw error;
+  }
+}
 
 /** Where a client on this machine reaches a server bound to `host` (a wildcard is reached on loopback). */
 export function reachableHost(host: string): string {
@@ -57,28 +66,6 @@ function boundPort(app: FastifyInstance): number {
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server is not listening on TCP');
   return address.port;
-}
-
-/** Runs `catchUpLoginFailures` every interval; a pass never overlaps the next. */
-export function followLoginFailures(db: Database, logger: Logger, intervalMs: number): () => Promise<void> {
-  let running: Promise<void> = Promise.resolve();
-  const pass = (): void => {
-    running = catchUpLoginFailures(db).then(
-      (applied) => {
-        if (applied > 0) logger.debug({ applied }, 'login failures projected');
-      },
-      (error: unknown) => logger.warn({ err: error }, 'projecting login failures failed; retrying on the next tick'),
-    );
-  };
-  pass();
-  const timer = setInterval(() => {
-    void running.then(pass);
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -100,7 +87,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const db = await openDatabase(databaseUrlOf(config.database), { nodeEnv: config.env });
     undo.push(() => db.close());
     const migrationsApplied = await migrate(db);
-    const metrics = config.metrics === undefined ? undefined : createMetrics({ db });
+    const metrics = config.metrics === undefined ? undefined : (await loadMetrics()).createMetrics({ db });
     const telemetry = metrics?.telemetry;
     const gateway = createWeChatGateway({
       apiBase: options.wechatApiBase ?? config.wechat.apiBase,
@@ -114,12 +101,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     for (const plugin of options.plugins ?? []) plugin(app, db);
     undo.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
-    const stopFollowing = followLoginFailures(db, logger, options.catchUpIntervalMs ?? CATCH_UP_INTERVAL_MS);
+    const stopJobs = startBackgroundJobs(db, logger, { catchUpIntervalMs: options.catchUpIntervalMs });
     // Undone first: no catch-up pass may start on a closing database.
-    undo.push(stopFollowing);
+    undo.push(stopJobs);
     const metricsServer = metrics === undefined || config.metrics === undefined
       ? undefined
-      : await startMetricsServer({ ...config.metrics, metrics, logger });
+      : await (await import('./observability/metrics-server.js')).startMetricsServer({ ...config.metrics, metrics, logger });
     if (metricsServer !== undefined) undo.push(() => metricsServer.close());
 
     let closing: Promise<void> | undefined;

@@ -79,6 +79,13 @@ export function createInspectionMask(): Mask {
       const shown = (prop: PropertyKey): prop is string =>
         typeof prop === 'string' && prop in real && read(prop) !== undefined;
       views.set(real, new Proxy(shell, {
+        // Writes land on the shell as ordinary properties, writable again: a serializer that
+        // marks a property and then puts it back (the browser inspector's) must be able to.
+        set: (_, prop, value) => Reflect.defineProperty(shell, prop, { value, writable: true, enumerable: true, configurable: true }),
+        defineProperty: (_, prop, descriptor) =>
+          Reflect.defineProperty(shell, prop, 'get' in descriptor || 'set' in descriptor
+            ? { enumerable: true, configurable: true, ...descriptor }
+            : { writable: true, enumerable: true, configurable: true, ...descriptor }),
         get: (_, prop) => (Object.prototype.hasOwnProperty.call(shell, prop) ? shell[prop] : typeof prop === 'string' ? read(prop) : undefined),
         has: (_, prop) => prop in shell || shown(prop),
         ownKeys: () => [...new Set([...Reflect.ownKeys(shell), ...Reflect.ownKeys(real).filter(shown)])],

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorAnswers } from '../../server/routes/error-answers.js';
-import { API_DOC_PATH } from './generate.js';
+import { API_DOC_PATH, OPENAPI_PATH, renderOpenApiJson } from './generate.js';
 import { renderMarkdown } from './markdown.js';
 import { loadOpenApiDocument } from './openapi-document.js';
 
@@ -26,6 +26,7 @@ function section(heading: string): string {
 describe('docs/api.md', () => {
   it('is what the server produces now', () => {
     expect(readFileSync(API_DOC_PATH, 'utf8'), 'docs/api.md is stale: run `npm run docs` and commit the result').toBe(page);
+    expect(readFileSync(OPENAPI_PATH, 'utf8'), 'docs/openapi.json is stale: run `npm run docs` and commit the result').toBe(renderOpenApiJson(document));
   });
 
   it('has a section for every route the server documents', () => {
@@ -52,7 +53,9 @@ describe('docs/api.md', () => {
     const login = section('POST /wx/login');
     expect(login).toContain('| `token` | string | yes |');
     expect(login).toContain('| `user` | [MiniAuthUser](#miniauthuser) | yes |');
-    expect(login).toMatch(/\*\*4XX:\*\*\n\nBody: \[MiniAuthError\]\(#miniautherror\)\./);
+    expect(login).toContain('**200:** Logged in: the token and the user.');
+    expect(login).toMatch(/\*\*400:\*\* \[MiniAuthError\]\(#miniautherror\) with `error` .*`WECHAT_CODE_USED`/);
+    expect(section('GET /me')).toContain('**401:** [MiniAuthError](#miniautherror) with `error` `TOKEN_EXPIRED`, `TOKEN_INVALID`, `TOKEN_MISSING`, `TOKEN_REVOKED`.');
     expect(section('MiniAuthError')).toContain('| `code` | `-1` or `0` | yes |');
   });
 

@@ -75,6 +75,15 @@ function authOf(operation: Schema, schemes: Schema): string {
   return `required, as ${ways.join(' or ')}.`;
 }
 
+/** An error answer (the error body, narrowed to some `error` strings) in one line. */
+function errorsOf(schema: Schema): string | undefined {
+  const parts = Array.isArray(schema['allOf']) ? schema['allOf'].map(asSchema) : [];
+  const body = parts.find((part) => typeof part['$ref'] === 'string');
+  const narrowed = asSchema(asSchema(parts.find((part) => part !== body)?.['properties'])['error'])['enum'];
+  if (body === undefined || !Array.isArray(narrowed)) return undefined;
+  return `${typeOf(body)} with \`error\` ${narrowed.map((each) => code(String(each))).join(', ')}.`;
+}
+
 const STATUS_ORDER = (status: string): string => status.replace(/X/g, '9');
 
 function operationSection(method: string, path: string, operation: Schema, schemes: Schema): string[] {
@@ -90,7 +99,13 @@ function operationSection(method: string, path: string, operation: Schema, schem
   const responses = asSchema(operation['responses']);
   for (const status of Object.keys(responses).sort((a, b) => (STATUS_ORDER(a) < STATUS_ORDER(b) ? -1 : 1))) {
     const schema = jsonSchemaOf(responses[status]);
-    lines.push(`**${status}:**`, '');
+    const errors = schema === undefined ? undefined : errorsOf(schema);
+    if (errors !== undefined) {
+      lines.push(`**${status}:** ${errors}`, '');
+      continue;
+    }
+    const description = asSchema(responses[status])['description'];
+    lines.push(`**${status}:**${typeof description === 'string' ? ` ${description}.` : ''}`, '');
     lines.push(...(schema === undefined ? ['No body.'] : fieldsOf(schema)), '');
   }
   return lines;

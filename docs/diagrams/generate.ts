@@ -1,11 +1,11 @@
 // `npm run docs`: draws the login machine and its scenarios into docs/diagrams/ (DOT and
 // SVG) and docs/flows.md (Mermaid, events in order), and docs/api.md from the server's
-// OpenAPI document. Run it after changing the machine or a route; diagrams.unit.test.ts and
+// OpenAPI document (and the document as docs/openapi.json). Run it after changing the machine or a route; diagrams.unit.test.ts and
 // docs/api/api-doc.unit.test.ts fail until the committed files match again.
 
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { API_DOC_PATH, renderApiDoc } from '../api/generate.js';
+import { API_DOC_PATH, OPENAPI_PATH, renderApiDoc } from '../api/generate.js';
 import { BLOCKS, replaceBlock } from './flows-doc.js';
 import { buildOutputs, DIAGRAMS_DIR, FLOWS_PATH, renderSvgs } from './outputs.js';
 
@@ -29,5 +29,7 @@ writeFileSync(FLOWS_PATH, flows);
 
 console.log(`wrote ${outputs.dots.size} diagrams to ${relative(process.cwd(), DIAGRAMS_DIR)} and ${BLOCKS.length} blocks of ${relative(process.cwd(), FLOWS_PATH)}`);
 
-writeFileSync(API_DOC_PATH, await renderApiDoc());
-console.log(`wrote ${relative(process.cwd(), API_DOC_PATH)}`);
+const api = await renderApiDoc();
+writeFileSync(API_DOC_PATH, api.page);
+writeFileSync(OPENAPI_PATH, api.openapi);
+console.log(`wrote ${relative(process.cwd(), API_DOC_PATH)} and ${relative(process.cwd(), OPENAPI_PATH)}`);

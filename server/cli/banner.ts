@@ -3,6 +3,7 @@
 
 import type { Config } from '../config.js';
 import type { RunningServer } from '../start.js';
+import { DOCS_UI_PACKAGE } from '../routes/docs.js';
 import { describeDatabase } from './configured-database.js';
 
 /** The line that opens the walk-through; the pasteable lines follow until an empty line. */
@@ -39,7 +40,10 @@ export function walkthrough(url: string, simulatorUrl: string): string[] {
   ];
 }
 
-export type BannerFacts = Pick<RunningServer, 'config' | 'url' | 'simulatorUrl' | 'migrationsApplied'> & Partial<Pick<RunningServer, 'metricsUrl'>>;
+export type BannerFacts = Pick<RunningServer, 'config' | 'url' | 'simulatorUrl' | 'migrationsApplied'> & Partial<Pick<RunningServer, 'metricsUrl'>> & {
+  /** The running app, to tell whether it serves the docs page (its UI is an optional package). */
+  app?: Pick<RunningServer['app'], 'hasRoute'>;
+};
 
 export function bannerLines(server: BannerFacts): string[] {
   const { config, url, simulatorUrl } = server;
@@ -57,7 +61,9 @@ export function bannerLines(server: BannerFacts): string[] {
     '',
     `  ${url}/healthz        liveness`,
     `  ${url}/readyz         readiness (the database answers)`,
-    `  ${url}/docs           API docs`,
+    server.app === undefined || server.app.hasRoute({ method: 'GET', url: '/docs' })
+      ? `  ${url}/docs           API docs`
+      : `  ${url}/docs           API docs: off until \`npm install ${DOCS_UI_PACKAGE}\``,
     `  ${url}/openapi.json   OpenAPI document`,
     `  ${url}/wx/login       POST { code } from wx.login()`,
   ];

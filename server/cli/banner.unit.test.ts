@@ -1,3 +1,4 @@
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { bannerLines, DEMO_OPENID, WALKTHROUGH_HEADING } from './banner.js';
@@ -41,5 +42,19 @@ describe('the serve banner', () => {
     expect(lines.join('\n')).toContain('generated for this run only');
     // Nobody else can read an in-memory database: no `events` hint.
     expect(lines.join('\n')).not.toContain('miniauth events');
+  });
+
+  it('says the docs page is off when its UI package is not installed', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'memory' });
+    const facts = { config, url: 'http://127.0.0.1:3000', simulatorUrl: undefined, migrationsApplied: [] };
+    const withoutDocs = Fastify();
+    withoutDocs.get('/healthz', async () => ({ code: 1 }));
+    await withoutDocs.ready();
+    expect(bannerLines({ ...facts, app: withoutDocs })).toContain('  http://127.0.0.1:3000/docs           API docs: off until `npm install @fastify/swagger-ui`');
+    const withDocs = Fastify();
+    withDocs.get('/docs', async () => 'the page');
+    await withDocs.ready();
+    expect(bannerLines({ ...facts, app: withDocs })).toContain('  http://127.0.0.1:3000/docs           API docs');
+    await Promise.all([withoutDocs.close(), withDocs.close()]);
   });
 });

@@ -10,6 +10,7 @@ export const meRoutes: FastifyPluginAsyncZod<{ account: AccountService }> = asyn
     schema: {
       tags: ['account'],
       summary: 'The signed-in user',
+      description: 'The first call after a token is restored proves it: a revoked or expired token answers 401 with code -1.',
       security: wire.authenticated,
       response: { 200: wire.userAnswer, ...wire.failures },
     },

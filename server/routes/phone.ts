@@ -12,6 +12,7 @@ export const phoneRoutes: FastifyPluginAsyncZod<{ account: AccountService }> = a
     schema: {
       tags: ['account'],
       summary: "Bind the phone number from the getPhoneNumber button's code",
+      description: 'The code is exchanged with WeChat once; the answer shows the number masked.',
       security: wire.authenticated,
       body: z.object({ code: wire.loginCode.describe('The getphonenumber event code') }),
       response: { 200: wire.userAnswer, ...wire.failures },

@@ -28,6 +28,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ account: AccountService }> =
     schema: {
       tags: ['account'],
       summary: 'Set the nickname and avatar (fill-in)',
+      description: 'From the chooseAvatar button and the nickname input; the avatar is an http(s):// or wxfile:// address.',
       security: wire.authenticated,
       body: fillInBody,
       response: { 200: wire.userAnswer, ...wire.failures },
@@ -41,6 +42,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ account: AccountService }> =
     schema: {
       tags: ['account'],
       summary: "Set the profile from WeChat's legacy encrypted user-info payload",
+      description: 'Decrypted with the session key kept at the latest login; after a decrypt failure, resend the same payload once with a fresh wx.login code.',
       security: wire.authenticated,
       body: wechatBody,
       response: { 200: wire.userAnswer, ...wire.failures },

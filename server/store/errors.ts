@@ -19,7 +19,8 @@ export type StoreErrorCode =
   | 'DATABASE_UNAVAILABLE'
   | 'DATABASE_LOCKED'
   | 'PGLITE_IN_PRODUCTION'
-  | 'INVALID_DATABASE_CONFIG';
+  | 'INVALID_DATABASE_CONFIG'
+  | 'DATABASE_DRIVER_MISSING';
 
 /** An append found the stream at another version than the caller decided on: nothing was written. */
 export class ConcurrencyError extends AppError<'CONCURRENCY_CONFLICT'> {
@@ -84,5 +85,24 @@ export class DatabaseLockedError extends AppError<'DATABASE_LOCKED'> {
 export class InvalidDatabaseConfigError extends AppError<'INVALID_DATABASE_CONFIG'> {
   constructor(message: string) {
     super('INVALID_DATABASE_CONFIG', message);
+  }
+}
+
+/** The package that talks to each kind of database; each is an optional peer dependency. */
+export const DATABASE_DRIVERS = { pg: 'pg', pglite: '@electric-sql/pglite' } as const;
+
+/** DATABASE_URL names a kind of database whose driver package is not installed. */
+export class DatabaseDriverMissingError extends AppError<'DATABASE_DRIVER_MISSING'> {
+  readonly packageName: string;
+
+  constructor(kind: keyof typeof DATABASE_DRIVERS, cause?: unknown) {
+    const packageName = DATABASE_DRIVERS[kind];
+    const what = kind === 'pg' ? 'PostgreSQL (postgres://…)' : 'embedded PGlite (a directory or memory)';
+    super(
+      'DATABASE_DRIVER_MISSING',
+      `DATABASE_URL names ${what}, whose driver is not installed: \`npm install ${packageName}\`${kind === 'pglite' ? ', or set DATABASE_URL to a postgres:// URL' : ''}.`,
+      { cause },
+    );
+    this.packageName = packageName;
   }
 }

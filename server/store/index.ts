@@ -2,6 +2,7 @@ export { openDatabase, parseDatabaseUrl } from './open-database.js';
 export type { Database, OpenDatabaseOptions, Queryable, QueryResult } from './database.js';
 export {
   ConcurrencyError,
+  DatabaseDriverMissingError,
   DatabaseLockedError,
   DatabaseUnavailableError,
   InvalidDatabaseConfigError,

@@ -1,9 +1,11 @@
 // Opening the database DATABASE_URL names: a PostgreSQL pool, or PGlite (in memory or in a
-// directory), each adapter loaded only when it is the one asked for.
+// directory), each adapter loaded only when it is the one asked for: its driver is an optional
+// peer dependency, and a missing one is a DatabaseDriverMissingError that says what to install.
 
 import { resolve } from 'node:path';
+import { isMissingPackage } from '../errors.js';
 import type { Database, OpenDatabaseOptions } from './database.js';
-import { InvalidDatabaseConfigError, PgliteInProductionError } from './errors.js';
+import { DATABASE_DRIVERS, DatabaseDriverMissingError, InvalidDatabaseConfigError, PgliteInProductionError } from './errors.js';
 
 export type DatabaseTarget =
   | { kind: 'pg'; url: string }
@@ -33,15 +35,24 @@ export function assertSchemaName(schema: string): void {
   }
 }
 
+async function importAdapter<Module>(kind: keyof typeof DATABASE_DRIVERS, load: () => Promise<Module>): Promise<Module> {
+  try {
+    return await load();
+  } catch (error) {
+    if (isMissingPackage(error, DATABASE_DRIVERS[kind])) throw new DatabaseDriverMissingError(kind, error);
+    throw error;
+  }
+}
+
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   const target = parseDatabaseUrl(url);
   if (options.schema !== undefined) assertSchemaName(options.schema);
   if (target.kind === 'pg') {
-    const { openPg } = await import('./pg.js');
+    const { openPg } = await importAdapter('pg', () => import('./pg.js'));
     return openPg(target.url, options);
   }
   const nodeEnv = 'nodeEnv' in options ? options.nodeEnv : process.env['NODE_ENV'];
   if (nodeEnv === 'production') throw new PgliteInProductionError();
-  const { openPglite } = await import('./pglite.js');
+  const { openPglite } = await importAdapter('pglite', () => import('./pglite.js'));
   return openPglite(target.directory, options);
 }

@@ -12,6 +12,7 @@ import { createLogger } from '../log.js';
 import type { Database } from '../store/database.js';
 import { createWeChatGateway } from '../providers/wechat/index.js';
 import type { Telemetry } from '../observability/telemetry.js';
+import { checkAnswersAgainstDocument } from './openapi-contract.js';
 
 export const APP = { appId: 'wx00000000000000b1', secret: 'app-test-secret-0123456789abcdef' };
 /** A second mini program, served by the same server with HarnessOptions.twoApps. */
@@ -36,6 +37,8 @@ export interface AppHarness {
   app: FastifyInstance;
   /** Every log line of the apps and gateways built here. */
   logs: string[];
+  /** Answers of these apps that did not match their OpenAPI document; close() fails when any. */
+  contractViolations: string[];
   /** Moves the apps' clock (tokens, events, revocation cache); the simulator keeps its own. */
   advance(ms: number): void;
   now(): number;
@@ -82,6 +85,7 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
   let offset = 0;
   const clock = () => Date.now() + offset;
   const apps: FastifyInstance[] = [];
+  const contractViolations: string[] = [];
 
   function build(config: Config, appDb: Database, deps: Partial<AppDeps> = {}): FastifyInstance {
     const logger = createLogger({ level: 'debug' }, stream);
@@ -91,6 +95,7 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
       ...(telemetry === undefined ? {} : { telemetry }),
     });
     const app = buildApp(config, { db: appDb, gateway, clock, logger, ...deps });
+    checkAnswersAgainstDocument(app, contractViolations);
     apps.push(app);
     return app;
   }
@@ -112,6 +117,7 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
     config,
     app,
     logs,
+    contractViolations,
     advance: (ms) => void (offset += ms),
     now: clock,
     async another(env = {}, deps = {}) {
@@ -142,6 +148,9 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
       await Promise.all(apps.map((each) => each.close()));
       await sim.close();
       await db.close();
+      if (contractViolations.length > 0) {
+        throw new Error(`answers that do not match the OpenAPI document:\n${[...new Set(contractViolations)].join('\n')}`);
+      }
     },
   };
 }
