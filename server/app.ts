@@ -18,7 +18,11 @@ import { clientErrorHandler, errorHandler, notFoundHandler } from './routes/erro
 import { healthRoutes } from './routes/health.js';
 import { loginRoutes } from './routes/login.js';
 import { registerRateLimits } from './routes/rate-limits.js';
+import { messageRoutes } from './routes/messages.js';
 import { createAccountService } from './services/account-service.js';
+import { createMessageEndpoint } from './services/message-endpoint.js';
+import { createPhoneCodes } from './services/phone-codes.js';
+import { createProfileReviewer } from './services/profile-review.js';
 import { createLoginCodes } from './services/login-codes.js';
 import { createLoginService } from './services/login-service.js';
 import { createLoginThrottle } from './services/login-throttle.js';
@@ -90,6 +94,14 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   ownRedis?.on('error', () => undefined); // reported by the limiter (skipOnError) and the version cache
   const redis = deps.redis ?? ownRedis;
   const perOpenid = config.rateLimit.loginPerOpenidPerMinute;
+  const review = createProfileReviewer({
+    users,
+    providers,
+    enabled: config.contentReview.enabled,
+    images: config.contentReview.messageToken !== undefined,
+    clock,
+    logger: app.log,
+  });
   const login = createLoginService({
     users,
     providers,
@@ -100,8 +112,18 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     clock,
     logger: app.log,
     pendingWaitMs: config.wechat.timeoutMs + PENDING_CODE_MARGIN_MS,
+    review,
   });
-  const account = createAccountService({ users, providers, signedIn, clock });
+  const account = createAccountService({ users, providers, signedIn, review, phoneCodes: createPhoneCodes(deps.db, clock), clock });
+  const messages = createMessageEndpoint({
+    users,
+    db: deps.db,
+    token: config.contentReview.messageToken,
+    appIds: providers.appIds,
+    clock,
+    wrote: (user) => signedIn.written(user.id, user, { announce: true }),
+    logger: app.log,
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -123,6 +145,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     await root.register(healthRoutes, { db: deps.db });
     await root.register(loginRoutes, { login, appIds: providers.appIds, loginPerMinute: config.rateLimit.loginPerMinute });
     await root.register(accountRoutes, { account, tokens, versions: signedIn });
+    await root.register(messageRoutes, { messages });
   });
 
   // Revocations announced by other processes are missed until the subscription is live, and
