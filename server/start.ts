@@ -8,7 +8,9 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, databaseUrlOf, type Config } from './config.js';
 import { createLogger } from './log.js';
-import { createWeChatGateway } from './providers/wechat/index.js';
+import { createLoginProviders } from './providers/login-providers.js';
+import { createWeChatGateway, createWeChatLoginProvider, type WeChatGateway } from './providers/wechat/index.js';
+import { createPhoneQuotaWatch } from './services/phone-quota.js';
 import { migrate, openDatabase, type Database } from './store/index.js';
 import { catchUpLoginFailures } from './users/index.js';
 
@@ -77,6 +79,30 @@ export function followLoginFailures(db: Database, logger: Logger, intervalMs: nu
   };
 }
 
+/**
+ * Reads each app's phone-number quota every interval (the watch warns in the log when a package
+ * runs low); the first read at once. One refresher per process; a pass never overlaps the next.
+ */
+export function watchPhoneQuota(config: Config, gateway: WeChatGateway, logger: Logger): () => Promise<void> {
+  const appIds = config.wechat.apps.map((app) => app.appId);
+  const watch = createPhoneQuotaWatch({
+    providers: createLoginProviders([createWeChatLoginProvider(gateway, appIds)]),
+    warnBelow: config.phoneQuota.warnBelow,
+    maxAgeMs: config.phoneQuota.pollSeconds * 1000,
+    clock: Date.now,
+    logger: logger.child({ component: 'phone-quota' }),
+  });
+  let running: Promise<unknown> = watch.refreshAll(appIds);
+  const timer = setInterval(() => {
+    running = running.then(() => watch.refreshAll(appIds));
+  }, config.phoneQuota.pollSeconds * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   if (config.wechat.mode === 'simulator' && options.wechatApiBase === undefined) {
     throw new ConfigError([
@@ -110,6 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const stopFollowing = followLoginFailures(db, logger, options.catchUpIntervalMs ?? CATCH_UP_INTERVAL_MS);
     // Undone first: no catch-up pass may start on a closing database.
     undo.push(stopFollowing);
+    if (config.phoneQuota.pollSeconds > 0) undo.push(watchPhoneQuota(config, gateway, logger));
 
     let closing: Promise<void> | undefined;
     return {

@@ -31,6 +31,14 @@ export const COMMANDS: CommandTable = {
     summary: "print a user's audit trail: events --openid X [--app wx…] [--json]",
     load: async () => (await import('./events-command.js')).eventsCommand,
   },
+  export: {
+    summary: "print one person's data and consent history as JSON: export --openid X [--app wx…]",
+    load: async () => (await import('./export-command.js')).exportCommand,
+  },
+  'phone-quota': {
+    summary: "print what is left of the paid phone-number quota: phone-quota [--app wx…] [--json]",
+    load: async () => (await import('./phone-quota-command.js')).phoneQuotaCommand,
+  },
 };
 
 function usage(commands: CommandTable): string {
