@@ -98,7 +98,9 @@ export function createAccountService({ users, providers, signedIn, review, phone
       const identity = { provider: provider.name, appId: user.appId, openid: user.openid, sessionSecret };
       const profile = provider.readProfile(identity, payload);
       if (profile === undefined) throw new AnonymousProfileError();
-      return wrote(await users.updateProfile(user.id, { ...profile, source: 'wechat' }, now(), metadataOf(caller)));
+      // The payload's nickname is the operator's to check; its avatar is WeChat's own image.
+      const checked = await review.reviewUpdate(user, profile, { avatar: false });
+      return wrote(await users.updateProfile(user.id, { ...profile, source: 'wechat', review: checked }, now(), metadataOf(caller)));
     },
 
     async bindPhone(caller, phoneCode) {

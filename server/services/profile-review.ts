@@ -22,7 +22,7 @@ export interface ProfileReviewOptions {
 export interface ProfileReviewer {
   readonly enabled: boolean;
   /** The review of the fields a fill-in changes; throws NicknameRefusedError for a risky nickname. */
-  reviewUpdate(user: User, profile: { nickname: string; avatarUrl: string }): Promise<ProfileReview>;
+  reviewUpdate(user: User, profile: { nickname: string; avatarUrl: string }, options?: { avatar?: boolean }): Promise<ProfileReview>;
   /** Runs the deferred checks of a user who just logged in; the user as it is afterwards. */
   runDeferred(user: User, metadata?: UserEventMetadata): Promise<User>;
 }
@@ -57,14 +57,14 @@ export function createProfileReviewer(options: ProfileReviewOptions): ProfileRev
   return {
     enabled,
 
-    async reviewUpdate(user, { nickname, avatarUrl }) {
+    async reviewUpdate(user, { nickname, avatarUrl }, { avatar = true } = {}) {
       const review: ProfileReview = {};
       if (nickname.trim() !== user.nickname) {
         const result = await reviewNickname(user, nickname.trim());
         if (result?.kind === 'refused') throw new NicknameRefusedError(result.label ?? 0);
         if (result) review.nickname = result;
       }
-      if (avatarUrl.trim() !== user.avatarUrl) {
+      if (avatar && avatarUrl.trim() !== user.avatarUrl) {
         const result = await reviewAvatar(user, avatarUrl.trim());
         if (result && result.kind !== 'refused') review.avatarUrl = result;
       }

@@ -118,14 +118,21 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
       if (nickname === user.nickname && avatarUrl === user.avatarUrl) return [];
       const source = command.data.source ?? 'fill_in';
       const at = command.data.now.toISOString();
-      const events: UserEvent[] = [{ type: 'ProfileUpdated', data: { userId: user.id, nickname, avatarUrl, source, at } }];
-      // Reviews start from the updated record: a changed field has no review state yet.
-      const updated = evolve(user, events[0]!)!;
       const review = command.data.review ?? {};
-      for (const field of ['nickname', 'avatarUrl'] as const) {
-        const result = review[field];
-        const changed = field === 'nickname' ? nickname !== user.nickname : avatarUrl !== user.avatarUrl;
-        const event = result && changed ? reviewEvent(updated, field, result, at) : undefined;
+      const changed = (field: ReviewedField) => (field === 'nickname' ? nickname !== user.nickname : avatarUrl !== user.avatarUrl);
+      const reviewed = (['nickname', 'avatarUrl'] as const).filter((field) => review[field] !== undefined && changed(field));
+      // A synchronous pass is said in the update itself; anything still open gets its own event.
+      const passed = reviewed.filter((field) => review[field]!.kind === 'passed');
+      const updatedEvent: UserEvent = {
+        type: 'ProfileUpdated',
+        data: { userId: user.id, nickname, avatarUrl, source, ...(passed.length > 0 ? { passedReview: passed } : {}), at },
+      };
+      const events: UserEvent[] = [updatedEvent];
+      // Reviews start from the updated record: a changed field has no review state yet.
+      const updated = evolve(user, updatedEvent)!;
+      for (const field of reviewed) {
+        if (review[field]!.kind === 'passed') continue;
+        const event = reviewEvent(updated, field, review[field]!, at);
         if (event) events.push(event);
       }
       return events.map((event) => withMetadata(event, command.metadata));

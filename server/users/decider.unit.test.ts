@@ -199,6 +199,11 @@ describe('content review of the profile', () => {
         { type: 'ProfileUpdated', data: { userId, nickname: 'Mei', avatarUrl: 'https://a/lan.png', source: 'fill_in', at: at2 } },
         { type: 'ProfileReviewRequested', data: { userId, field: 'avatarUrl', check: 'media_check_async', traceId: 'tr-2', at: at2 } },
       ]);
+    given([registered, profiled])
+      .when(update({ nickname: { kind: 'passed', check: 'msg_sec_check', label: 100 } }, 'Lan', 'https://a/mei.png'))
+      .then([
+        { type: 'ProfileUpdated', data: { userId, nickname: 'Lan', avatarUrl: 'https://a/mei.png', source: 'fill_in', passedReview: ['nickname'], at: at2 } },
+      ]);
   });
 
   const requested: UserEvent = { type: 'ProfileReviewRequested', data: { userId, field: 'avatarUrl', check: 'media_check_async', traceId: 'tr-1', at: at1 } };

@@ -33,7 +33,8 @@ export type ProfileSource = 'wechat' | 'fill_in';
 
 export interface ProfileUpdated {
   type: 'ProfileUpdated';
-  data: Redactable & { userId: string; nickname?: string; avatarUrl?: string; source: ProfileSource; at: string };
+  /** `passedReview`: fields whose new value passed a synchronous content check before it was stored. */
+  data: Redactable & { userId: string; nickname?: string; avatarUrl?: string; source: ProfileSource; passedReview?: ReviewedField[]; at: string };
   metadata?: UserEventMetadata;
 }
 
