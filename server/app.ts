@@ -94,6 +94,9 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   ownRedis?.on('error', () => undefined); // reported by the limiter (skipOnError) and the version cache
   const redis = deps.redis ?? ownRedis;
   const perOpenid = config.rateLimit.loginPerOpenidPerMinute;
+  if (config.contentReview.enabled && config.contentReview.messageToken === undefined) {
+    app.log.warn('content review: avatars are stored unchecked until WECHAT_MESSAGE_TOKEN is set (their verdicts are pushed, signed with it)');
+  }
   const review = createProfileReviewer({
     users,
     providers,
