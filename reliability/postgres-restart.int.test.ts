@@ -163,7 +163,14 @@ describe('PostgreSQL stopped and started under load', () => {
     const db = await openDatabase(cluster.url, { poolSize: 1 });
     onTestFinished(() => db.close());
     const leaks = await world.leaks([db]);
-    expect(world.watch.counts()).toMatchObject({ log: expect.toSatisfy((n: number) => n > 500), event: expect.toSatisfy((n: number) => n > 50) });
+    // The premise, from what happened rather than from a count a slow machine shrinks: every
+    // attempt was answered and logged, and every login answered 200 appended its events.
+    const ok = attempts.filter((a) => a.answer.status === 200).length;
+    expect(ok).toBeGreaterThan(0);
+    expect(world.watch.counts()).toMatchObject({
+      log: expect.toSatisfy((n: number) => n >= attempts.length),
+      event: expect.toSatisfy((n: number) => n >= ok),
+    });
     expect(leaks).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { createLogger } from './log.js';
+import { NO_TELEMETRY, type Telemetry } from './observability/telemetry.js';
 import type { LoginProvider } from './providers/login-provider.js';
 import { createLoginProviders } from './providers/login-providers.js';
 import { createWeChatLoginProvider, type WeChatGateway } from './providers/wechat/index.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Rate-limit counters; by default a client of config.redisUrl when set, else in memory. */
   redis?: Redis;
+  /** What the app counts (./observability/metrics.ts); nothing by default. */
+  telemetry?: Telemetry;
 }
 
 /** The largest body accepted: a legacy payload is a few kilobytes. */
@@ -65,6 +68,7 @@ function connected(redis: Redis): Promise<void> {
 
 export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
   const clock = deps.clock ?? Date.now;
+  const telemetry = deps.telemetry ?? NO_TELEMETRY;
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger({ level: config.logLevel }),
     bodyLimit: BODY_LIMIT,
@@ -80,7 +84,7 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     createWeChatLoginProvider(deps.gateway, config.wechat.apps.map((entry) => entry.appId)),
     ...(deps.loginProviders ?? []),
   ]);
-  const users = new Users(createUserEventStore(deps.db));
+  const users = new Users(createUserEventStore(deps.db, { onAppend: telemetry.appended }));
   const tokens = createTokenService({ keys: config.jwt.keys, ttlSeconds: config.jwt.ttlSeconds, audience: providers.appIds, clock });
   // The signed-in users' records, for the auth hook (token versions) and the account routes.
   const signedIn = createUserCache({
@@ -116,8 +120,9 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
     logger: app.log,
     pendingWaitMs: config.wechat.timeoutMs + PENDING_CODE_MARGIN_MS,
     review,
+    telemetry,
   });
-  const account = createAccountService({ users, providers, signedIn, review, phoneCodes: createPhoneCodes(deps.db, clock), clock });
+  const account = createAccountService({ users, providers, signedIn, review, phoneCodes: createPhoneCodes(deps.db, clock), clock, telemetry });
   const messages = createMessageEndpoint({
     users,
     db: deps.db,
@@ -144,10 +149,10 @@ export function buildApp(config: Config, deps: AppDeps): FastifyInstance {
 
   app.register(async (root) => {
     await registerOpenApi(root, '1.0.0');
-    await registerRateLimits(root, redis);
+    await registerRateLimits(root, redis, telemetry);
     await root.register(healthRoutes, { db: deps.db });
     await root.register(loginRoutes, { login, appIds: providers.appIds, loginPerMinute: config.rateLimit.loginPerMinute });
-    await root.register(accountRoutes, { account, tokens, versions: signedIn });
+    await root.register(accountRoutes, { account, tokens, versions: signedIn, telemetry });
     await root.register(messageRoutes, { messages });
   });
 

@@ -78,6 +78,8 @@ export interface Config {
     /** How often the quota is read from WeChat; 0: only when asked. */
     pollSeconds: number;
   };
+  /** The Prometheus listener (GET /metrics), apart from the public port; off when undefined. */
+  metrics: { port: number; host: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +154,8 @@ const variables = z.object({
   WECHAT_MESSAGE_TOKEN: text.pipe(z.string().regex(/^[A-Za-z0-9]{3,32}$/, { error: 'expected 3 to 32 letters and digits, as WeChat\'s console takes it' }).optional()),
   PHONE_QUOTA_WARN_BELOW: whole(0, 1_000_000_000, 100),
   PHONE_QUOTA_POLL_SECONDS: whole(0, 86_400, 600),
+  METRICS_PORT: text.pipe(z.string().regex(/^\d{1,5}$/, { error: 'expected a port number from 0 to 65535' }).transform(Number).pipe(z.number().max(65_535, { error: 'expected a port number from 0 to 65535' })).optional()),
+  METRICS_HOST: text.pipe(z.string().regex(/^[^\s/]+$/, { error: 'expected a host name or address' }).optional()),
   TRUST_PROXY: text.transform((value, ctx) => {
     if (value === undefined || value === 'false') return false;
     if (value === 'true') return true;
@@ -302,6 +306,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     if (weakness) problems.push(`${name}: too weak for production (${weakness}); use e.g. \`openssl rand -base64 48\``);
   }
 
+  if (vars.METRICS_HOST !== undefined && vars.METRICS_PORT === undefined) {
+    problems.push('METRICS_HOST: set, but METRICS_PORT is not (metrics are off unless METRICS_PORT is set)');
+  }
+  if (vars.METRICS_PORT !== undefined && vars.METRICS_PORT !== 0 && vars.METRICS_PORT === vars.PORT) {
+    problems.push(`METRICS_PORT: must differ from PORT (${vars.PORT}); metrics are never served on the public port`);
+  }
+
   if (problems.length > 0 || database === undefined) throw new ConfigError(problems);
   return {
     env: vars.NODE_ENV,
@@ -329,6 +340,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       messageToken: vars.WECHAT_MESSAGE_TOKEN ?? (simulated ? randomBytes(24).toString('base64url').replace(/[-_]/g, '').slice(0, 32) : undefined),
     },
     phoneQuota: { warnBelow: vars.PHONE_QUOTA_WARN_BELOW, pollSeconds: vars.PHONE_QUOTA_POLL_SECONDS },
+    // Loopback unless told otherwise: the exposition is for the operators' network only.
+    metrics: vars.METRICS_PORT === undefined ? undefined : { port: vars.METRICS_PORT, host: vars.METRICS_HOST ?? '127.0.0.1' },
   };
 }
 
@@ -352,6 +365,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       avatars: !config.contentReview.enabled ? 'off' : config.contentReview.messageToken === undefined ? 'off (no WECHAT_MESSAGE_TOKEN)' : 'on',
     },
     phoneQuota: config.phoneQuota,
+    metrics: config.metrics === undefined ? 'off' : `${config.metrics.host}:${config.metrics.port}`,
   };
 }
 

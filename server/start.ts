@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, databaseUrlOf, type Config } from './config.js';
 import { createLogger } from './log.js';
+import { createMetrics } from './observability/metrics.js';
+import { startMetricsServer } from './observability/metrics-server.js';
 import { createLoginProviders } from './providers/login-providers.js';
 import { createWeChatGateway, createWeChatLoginProvider, type WeChatGateway } from './providers/wechat/index.js';
 import { createPhoneQuotaWatch } from './services/phone-quota.js';
@@ -34,6 +36,8 @@ export interface RunningServer {
   url: string;
   /** The embedded simulator's base URL (development root only); undefined when talking to real WeChat. */
   simulatorUrl: string | undefined;
+  /** Where Prometheus scrapes (METRICS_PORT), e.g. http://127.0.0.1:9464/metrics; undefined when off. */
+  metricsUrl: string | undefined;
   /** Migrations applied by this start (empty when the schema was up to date). */
   migrationsApplied: string[];
   app: FastifyInstance;
@@ -122,14 +126,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const db = await openDatabase(databaseUrlOf(config.database), { nodeEnv: config.env });
     undo.push(() => db.close());
     const migrationsApplied = await migrate(db);
+    const metrics = config.metrics === undefined ? undefined : createMetrics({ db });
+    const telemetry = metrics?.telemetry;
     const gateway = createWeChatGateway({
       apiBase: options.wechatApiBase ?? config.wechat.apiBase,
       apps: config.wechat.apps,
       timeoutMs: config.wechat.timeoutMs,
       logger: logger.child({ component: 'wechat' }),
+      ...(telemetry === undefined ? {} : { telemetry }),
     });
 
-    const app = buildApp(config, { db, gateway, logger });
+    const app = buildApp(config, { db, gateway, logger, ...(telemetry === undefined ? {} : { telemetry }) });
     for (const plugin of options.plugins ?? []) plugin(app, db);
     undo.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
@@ -137,12 +144,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Undone first: no catch-up pass may start on a closing database.
     undo.push(stopFollowing);
     if (config.phoneQuota.pollSeconds > 0) undo.push(watchPhoneQuota(config, gateway, logger));
+    const metricsServer = metrics === undefined || config.metrics === undefined
+      ? undefined
+      : await startMetricsServer({ ...config.metrics, metrics, logger });
+    if (metricsServer !== undefined) undo.push(() => metricsServer.close());
 
     let closing: Promise<void> | undefined;
     return {
       config,
       url: `http://${reachableHost(config.host)}:${boundPort(app)}`,
       simulatorUrl: undefined,
+      metricsUrl: metricsServer?.url,
       migrationsApplied,
       app,
       db,

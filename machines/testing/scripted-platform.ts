@@ -1,9 +1,11 @@
 // A scripted stand-in for the platform (wx.login, HTTP, navigation, toasts) so that the
-// machine's own tests can drive every transition. It replaces only the platform edge.
+// machine's own tests can drive every transition. It replaces only the platform edge: its
+// calls run as the client's do, in the machine's own task actor.
 
-import { createActor, fromPromise, SimulatedClock } from 'xstate';
+import { createActor, SimulatedClock } from 'xstate';
 import type { Snapshot } from 'xstate';
 import { loginMachine } from '../login-machine.js';
+import { fromTask } from '../task.js';
 import type {
   BindPhoneInput, ExchangeCodeInput, LoginContext, LoginFailure, LoginGrant, LoginInput,
   RevokeSessionsInput, SessionUser, SubmitConsentInput, UserOutput, WxLoginOutput,
@@ -17,7 +19,7 @@ export class ScriptedCall<I, O> {
   private readonly answers: Answer<O>[] = [];
   private readonly waiting: Array<(answer: Answer<O>) => void> = [];
 
-  readonly logic = fromPromise<O, I>(({ input }) => {
+  readonly logic = fromTask<O, I>((input) => {
     this.calls.push(input);
     return new Promise<O>((resolve, reject) => {
       const settle = (answer: Answer<O>) => (answer.ok ? resolve(answer.value) : reject(answer.error));

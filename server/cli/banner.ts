@@ -39,7 +39,7 @@ export function walkthrough(url: string, simulatorUrl: string): string[] {
   ];
 }
 
-export type BannerFacts = Pick<RunningServer, 'config' | 'url' | 'simulatorUrl' | 'migrationsApplied'>;
+export type BannerFacts = Pick<RunningServer, 'config' | 'url' | 'simulatorUrl' | 'migrationsApplied'> & Partial<Pick<RunningServer, 'metricsUrl'>>;
 
 export function bannerLines(server: BannerFacts): string[] {
   const { config, url, simulatorUrl } = server;
@@ -61,6 +61,7 @@ export function bannerLines(server: BannerFacts): string[] {
     `  ${url}/openapi.json   OpenAPI document`,
     `  ${url}/wx/login       POST { code } from wx.login()`,
   ];
+  if (server.metricsUrl !== undefined) lines.push(`  ${server.metricsUrl}   Prometheus metrics (METRICS_PORT, not the public port)`);
   if (simulatorUrl !== undefined) {
     lines.push(`  ${url}/playground     play every login scenario in the browser, on the real machine`);
     lines.push(`  ${simulatorUrl}/__sim/users   the simulator's device side: users, login codes, faults`);

@@ -2,6 +2,7 @@
 // account routes, and logging out everywhere, which also takes a recently expired token.
 
 import type { FastifyPluginAsync } from 'fastify';
+import type { Telemetry } from '../observability/telemetry.js';
 import type { AccountService } from '../services/account-service.js';
 import type { TokenService, TokenVersionCache } from '../tokens/index.js';
 import { requireSignedIn } from './auth-hook.js';
@@ -15,11 +16,14 @@ export interface AccountRouteOptions {
   account: AccountService;
   tokens: TokenService;
   versions: TokenVersionCache;
+  /** Token refusals counted. */
+  telemetry?: Telemetry;
 }
 
-export const accountRoutes: FastifyPluginAsync<AccountRouteOptions> = async (app, { account, tokens, versions }) => {
+export const accountRoutes: FastifyPluginAsync<AccountRouteOptions> = async (app, { account, tokens, versions, telemetry }) => {
+  const hook = { tokens, versions, ...(telemetry === undefined ? {} : { telemetry }) };
   await app.register(async (scope) => {
-    requireSignedIn(scope, { tokens, versions });
+    requireSignedIn(scope, hook);
     await scope.register(meRoutes, { account });
     await scope.register(profileRoutes, { account });
     await scope.register(phoneRoutes, { account });
@@ -27,7 +31,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteOptions> = async (app
   });
   // Logging out everywhere only takes access away: a recently expired token may still ask for it.
   await app.register(async (scope) => {
-    requireSignedIn(scope, { tokens, versions, expiredGraceSeconds: LOGOUT_ALL_EXPIRED_GRACE_SECONDS });
+    requireSignedIn(scope, { ...hook, expiredGraceSeconds: LOGOUT_ALL_EXPIRED_GRACE_SECONDS });
     await scope.register(sessionRoutes, { account });
   });
 };

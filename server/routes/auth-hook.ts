@@ -3,6 +3,7 @@
 // the users table at most once per user per REVOCATION_TTL). A rejection is a 401 with `code: -1`.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { NO_TELEMETRY, type Telemetry } from '../observability/telemetry.js';
 import { TokenError } from '../tokens/index.js';
 import { verifiedClaims, type TokenClaims, type TokenService, type TokenVersionCache } from '../tokens/index.js';
 
@@ -29,11 +30,14 @@ export interface AuthHookOptions {
    * current version). Only for routes that take access away: see server/routes/sessions.ts.
    */
   expiredGraceSeconds?: number;
+  /** Refusals counted by their error code (a request let through costs nothing). */
+  telemetry?: Telemetry;
 }
 
 /** Lets the request through as its token's user, or refuses a token revoked since it was signed. */
-function admit(request: FastifyRequest, claims: TokenClaims, current: boolean, done: HookHandlerDoneFunction): void {
+function admit(request: FastifyRequest, claims: TokenClaims, current: boolean, done: HookHandlerDoneFunction, telemetry: Telemetry): void {
   if (!current) {
+    telemetry.refusedToken('TOKEN_REVOKED');
     done(new TokenError('TOKEN_REVOKED'));
     return;
   }
@@ -47,23 +51,24 @@ function admit(request: FastifyRequest, claims: TokenClaims, current: boolean, d
  * for it: an async hook's promises cost about a tenth of a small route's time (measured by
  * `npm run bench`).
  */
-export function createAuthHook({ tokens, versions, expiredGraceSeconds }: AuthHookOptions) {
+export function createAuthHook({ tokens, versions, expiredGraceSeconds, telemetry = NO_TELEMETRY }: AuthHookOptions) {
   const verifyOptions = expiredGraceSeconds === undefined ? undefined : { expiredGraceSeconds };
   return function authenticateRequest(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
     let claims: TokenClaims;
     try {
       claims = verifiedClaims(request.headers, tokens, verifyOptions);
     } catch (error) {
+      telemetry.refusedToken(error instanceof TokenError ? error.code : 'UNEXPECTED');
       done(error as Error);
       return;
     }
     const known = versions.isCurrentCached(claims.sub, claims.tv);
     if (known !== undefined) {
-      admit(request, claims, known, done);
+      admit(request, claims, known, done, telemetry);
       return;
     }
     versions.isCurrent(claims.sub, claims.tv).then(
-      (current) => admit(request, claims, current, done),
+      (current) => admit(request, claims, current, done, telemetry),
       (error: unknown) => done(error as Error),
     );
   };

@@ -6,12 +6,14 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { NO_TELEMETRY, type Telemetry } from '../observability/telemetry.js';
 
 const WINDOW_MS = 60_000;
 
-export async function registerRateLimits(app: FastifyInstance, redis: Redis | undefined): Promise<void> {
+export async function registerRateLimits(app: FastifyInstance, redis: Redis | undefined, telemetry: Telemetry = NO_TELEMETRY): Promise<void> {
   await app.register(rateLimit, {
     global: false,
+    onExceeded: () => telemetry.rateLimited('address'),
     ...(redis === undefined ? {} : { redis }),
     nameSpace: 'miniauth:rate:',
     // Redis away: let logins through rather than lock every user out.

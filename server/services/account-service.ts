@@ -2,6 +2,7 @@
 // from the legacy user-info payload), bind a phone number, log out everywhere, erase it. Each is
 // one method; the routes translate HTTP to these calls and back.
 
+import { NO_TELEMETRY, type Telemetry } from '../observability/telemetry.js';
 import type { LoginProviders } from '../providers/login-providers.js';
 import type { UserInfoPayload } from '../providers/login-provider.js';
 import { isAppError } from '../errors.js';
@@ -22,6 +23,8 @@ export interface AccountServiceOptions {
   /** Which phone-number codes were sent to the provider already. */
   phoneCodes: PhoneCodes;
   clock: () => number;
+  /** Revocations and erasures counted. */
+  telemetry?: Telemetry;
 }
 
 /** Who asks, and which request: kept in the events' metadata. */
@@ -50,7 +53,7 @@ export interface AccountService {
 
 const metadataOf = (caller: Caller) => (caller.requestId === undefined ? undefined : { requestId: caller.requestId });
 
-export function createAccountService({ users, providers, signedIn, review, phoneCodes, clock }: AccountServiceOptions): AccountService {
+export function createAccountService({ users, providers, signedIn, review, phoneCodes, clock, telemetry = NO_TELEMETRY }: AccountServiceOptions): AccountService {
   const now = () => new Date(clock());
 
   async function current(userId: string): Promise<User> {
@@ -138,11 +141,15 @@ export function createAccountService({ users, providers, signedIn, review, phone
 
     async logOutEverywhere(caller) {
       await wrote(await users.revokeSessions(caller.userId, now(), metadataOf(caller)));
+      telemetry.revokedSessions();
     },
 
     async erase(caller) {
       const erased = await users.erase(caller.userId, now(), metadataOf(caller));
-      if (erased) await wrote(erased);
+      if (erased) {
+        await wrote(erased);
+        telemetry.erased();
+      }
     },
   };
 }

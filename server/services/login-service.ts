@@ -6,6 +6,8 @@
 // claim the code, read the user's snapshot, write everything in one.
 
 import { isAppError } from '../errors.js';
+import { NO_TELEMETRY, type Telemetry } from '../observability/telemetry.js';
+import { inSpan, inSpanSync } from '../observability/tracing.js';
 import type { LoginProviders } from '../providers/login-providers.js';
 import type { ProviderIdentity, UserInfoPayload } from '../providers/login-provider.js';
 import type { IssuedToken, TokenService, UserCache } from '../tokens/index.js';
@@ -25,6 +27,8 @@ export interface LoginRequest {
 export interface LoginResult {
   user: User;
   isNew: boolean;
+  /** The answer to a code already logged in with (a retry of the same request). */
+  replayed: boolean;
   token: IssuedToken;
 }
 
@@ -51,6 +55,8 @@ export interface LoginServiceOptions {
   pendingWaitMs: number;
   /** Content review: a payload's nickname is deferred, and deferred checks run after the login. */
   review?: Pick<ProfileReviewer, 'enabled' | 'runDeferred'> | undefined;
+  /** Logins counted by outcome, rate-limit refusals per person. */
+  telemetry?: Telemetry;
 }
 
 /** A code's outcome, with the user when this request (not a retry) made the login. */
@@ -64,6 +70,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createLoginService(options: LoginServiceOptions): LoginService {
   const { users, providers, tokens, codes, throttle, signedIn, clock, logger } = options;
+  const telemetry = options.telemetry ?? NO_TELEMETRY;
   const inFlight = new Map<string, Promise<Settled>>();
 
   async function exchange(appId: string, code: string): Promise<ProviderIdentity> {
@@ -91,12 +98,15 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
     const { appId } = request;
     try {
       const identity = await exchange(appId, request.code);
-      await throttle?.admit(appId, identity.openid);
+      await throttle?.admit(appId, identity.openid).catch((error: unknown) => {
+        telemetry.rateLimited('person');
+        throw error;
+      });
       const profile = profileFrom(identity, request.userInfo);
       // The session secret and the code's outcome commit with the login's events, or not at all.
       const parts = [codes.completePart(appId, codeHash)];
       if (identity.sessionSecret !== undefined) parts.unshift(saveSessionKeyPart(appId, identity.openid, identity.sessionSecret));
-      const { isNew, user } = await users.logIn(
+      const { isNew, user } = await inSpan('store login', {}, () => users.logIn(
         {
           appId,
           openid: identity.openid,
@@ -107,7 +117,7 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
         },
         request.requestId === undefined ? undefined : { requestId: request.requestId },
         { parts },
-      );
+      ));
       // A registration may follow an erasure that other processes still hold: they drop it.
       await signedIn?.written(user.id, user, { announce: isNew });
       // The person is here now: checks WeChat refused earlier (not visited lately) can run.
@@ -126,7 +136,7 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
   async function settle(request: LoginRequest, codeHash: string): Promise<Settled> {
     const giveUpAt = performance.now() + options.pendingWaitMs;
     for (;;) {
-      const claim = await codes.claim(request.appId, codeHash);
+      const claim = await inSpan('claim code', {}, () => codes.claim(request.appId, codeHash));
       if (claim.kind === 'claimed') return firstLogin(request, codeHash);
       if (claim.kind === 'done') return { outcome: claim.outcome };
       // Another process holds the code; its owner may also give it up (then we claim it).
@@ -136,23 +146,39 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
   }
 
   return {
-    async logIn(request) {
-      providers.forApp(request.appId); // an app nobody serves is refused before anything else
-      const codeHash = hashLoginCode(request.appId, request.code);
-      const key = `${request.appId}\0${codeHash}`;
-      let shared = inFlight.get(key);
-      if (!shared) {
-        shared = settle(request, codeHash).finally(() => inFlight.delete(key));
-        inFlight.set(key, shared);
-      }
-      const settled = await shared;
-      const { outcome } = settled;
-      // A retry reads the current row: a replay must not outlive "logout everywhere" or an
-      // erasure made since the first answer.
-      const user = settled.user ?? (await users.findById(outcome.userId));
-      if (user === null || user.erasedAt !== null || user.tokenVersion !== outcome.tokenVersion) throw new CodeUsedError();
-      const token = tokens.sign({ sub: user.id, tv: user.tokenVersion, aud: request.appId });
-      return { user, isNew: outcome.isNew, token };
+    logIn(request) {
+      return inSpan('login', { 'miniauth.appid': request.appId }, (span) =>
+        logIn(request).then(
+          (result) => {
+            const outcome = result.replayed ? 'replayed' : result.isNew ? 'registered' : 'returning';
+            telemetry.loggedIn(outcome);
+            span.setAttribute('miniauth.login.outcome', outcome);
+            return result;
+          },
+          (error: unknown) => {
+            telemetry.loggedIn('failed', isAppError(error) ? error.code : 'UNEXPECTED');
+            throw error;
+          },
+        ));
     },
   };
+
+  async function logIn(request: LoginRequest): Promise<LoginResult> {
+    providers.forApp(request.appId); // an app nobody serves is refused before anything else
+    const codeHash = hashLoginCode(request.appId, request.code);
+    const key = `${request.appId}\0${codeHash}`;
+    let shared = inFlight.get(key);
+    if (!shared) {
+      shared = settle(request, codeHash).finally(() => inFlight.delete(key));
+      inFlight.set(key, shared);
+    }
+    const settled = await shared;
+    const { outcome } = settled;
+    // A retry reads the current row: a replay must not outlive "logout everywhere" or an
+    // erasure made since the first answer.
+    const user = settled.user ?? (await users.findById(outcome.userId));
+    if (user === null || user.erasedAt !== null || user.tokenVersion !== outcome.tokenVersion) throw new CodeUsedError();
+    const token = inSpanSync('sign token', {}, () => tokens.sign({ sub: user.id, tv: user.tokenVersion, aud: request.appId }));
+    return { user, isNew: outcome.isNew, replayed: settled.user === undefined, token };
+  }
 }

@@ -3,6 +3,7 @@
 // the stream's key, and writes the snapshot row in the same statement. `handle` runs a command:
 // read the snapshot, decide, write at the version read, and on a conflict read and decide again.
 
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { appendToStream, type AppendPart, type AppendResult } from './append.js';
 import type { Database } from './database.js';
 import { ConcurrencyError, type ExpectedVersion } from './errors.js';
@@ -58,9 +59,13 @@ export interface EventStore {
 
 export interface EventStoreOptions {
   streamTypes?: readonly AnyStreamType[];
+  /** Told how each append ended and how long it took (metrics). */
+  onAppend?: (outcome: 'ok' | 'conflict' | 'error', seconds: number) => void;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 40;
+
+const tracer = trace.getTracer('miniauth');
 
 // Full jitter: a random pause up to 2 ms × 2^attempt, at most 100 ms, so that racing callers
 // spread out instead of colliding again.
@@ -70,6 +75,34 @@ const pause = (attempt: number): Promise<void> =>
 export function createEventStore(db: Database, options: EventStoreOptions = {}): EventStore {
   const types = options.streamTypes ?? [];
   const turns = new TurnsByKey();
+  const { onAppend } = options;
+
+  /** The one append, in a span named after the stream type, timed for onAppend. */
+  function timedAppend(
+    streamId: string,
+    type: AnyStreamType | undefined,
+    expected: ExpectedVersion,
+    events: readonly NewEvent[],
+    parts: readonly AppendPart[],
+  ): Promise<AppendResult> {
+    return tracer.startActiveSpan('store append', { attributes: { 'miniauth.stream.type': type?.prefix ?? 'untyped', 'miniauth.events': events.length } }, (span) => {
+      const started = performance.now();
+      return appendToStream(db, streamId, expected, events, parts).then(
+        (result) => {
+          onAppend?.('ok', (performance.now() - started) / 1000);
+          span.end();
+          return result;
+        },
+        (error: unknown) => {
+          const conflict = error instanceof ConcurrencyError;
+          onAppend?.(conflict ? 'conflict' : 'error', (performance.now() - started) / 1000);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: conflict ? 'conflict' : 'error' });
+          span.end();
+          throw error;
+        },
+      );
+    });
+  }
 
   /** Seals, keys and snapshots the events of a typed stream, then appends them in one statement. */
   function write(
@@ -81,7 +114,7 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
     callerParts: readonly AppendPart[],
   ): Promise<AppendResult & { after: object | null }> {
     if (type === undefined || snapshot === undefined) {
-      return appendToStream(db, streamId, expected, events, callerParts).then((result) => ({ ...result, after: null }));
+      return timedAppend(streamId, type, expected, events, callerParts).then((result) => ({ ...result, after: null }));
     }
     const parts: AppendPart[] = [];
     let key = snapshot.key;
@@ -95,7 +128,7 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
     if (events.some((event) => type.destroysKey?.includes(event.type))) parts.push(destroyKeyPart(streamId));
     parts.push(...callerParts);
     const sealed = events.map((event) => sealEvent(event, fields(event), key, streamId));
-    return appendToStream(db, streamId, expected, sealed, parts).then((result) => ({ ...result, after }));
+    return timedAppend(streamId, type, expected, sealed, parts).then((result) => ({ ...result, after }));
   }
 
   const store: EventStore = {

@@ -111,6 +111,7 @@ export async function openPg(url: string, options: OpenDatabaseOptions): Promise
         client.release(broken ?? lost);
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max }),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../log.js';
 import type { Database } from '../store/database.js';
 import { createWeChatGateway } from '../providers/wechat/index.js';
+import type { Telemetry } from '../observability/telemetry.js';
 
 export const APP = { appId: 'wx00000000000000b1', secret: 'app-test-secret-0123456789abcdef' };
 /** A second mini program, served by the same server with HarnessOptions.twoApps. */
@@ -23,6 +24,8 @@ export interface HarnessOptions {
   rotation?: 'never' | 'always';
   /** Serve APP and APP2 (WECHAT_APPS) instead of APP alone. */
   twoApps?: boolean;
+  /** What the first app and its gateway count (createMetrics(…).telemetry). */
+  telemetry?: Telemetry;
 }
 
 export interface AppHarness {
@@ -82,7 +85,11 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
 
   function build(config: Config, appDb: Database, deps: Partial<AppDeps> = {}): FastifyInstance {
     const logger = createLogger({ level: 'debug' }, stream);
-    const gateway = createWeChatGateway({ apiBase: base, apps: config.wechat.apps, timeoutMs: config.wechat.timeoutMs, logger, clock: () => sim.now() });
+    const { telemetry } = deps;
+    const gateway = createWeChatGateway({
+      apiBase: base, apps: config.wechat.apps, timeoutMs: config.wechat.timeoutMs, logger, clock: () => sim.now(),
+      ...(telemetry === undefined ? {} : { telemetry }),
+    });
     const app = buildApp(config, { db: appDb, gateway, clock, logger, ...deps });
     apps.push(app);
     return app;
@@ -93,7 +100,7 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
     : {};
   options = { ...options, env: { ...appsEnv, ...options.env } };
   const config = configFor(base, options.env);
-  const app = build(config, db);
+  const app = build(config, db, options.telemetry === undefined ? {} : { telemetry: options.telemetry });
   await app.ready();
 
   const inject = (request: InjectOptions, target: FastifyInstance = app) => target.inject(request);

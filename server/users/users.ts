@@ -4,7 +4,7 @@
 import { recordFromRow, selectList } from '../store/columns.js';
 import type { AppendPart } from '../store/append.js';
 import type { Database, Queryable } from '../store/database.js';
-import { createEventStore, type EventStore } from '../store/event-store.js';
+import { createEventStore, type EventStore, type EventStoreOptions } from '../store/event-store.js';
 import type { RebuildOptions } from '../store/snapshots.js';
 import type { LogIn, Profile, ProfileReview, UserCommand } from './commands.js';
 import { decide } from './decider.js';
@@ -40,8 +40,8 @@ export interface LogInOutcome {
 }
 
 /** The event store over user streams (and any other stream: failed logins, tools). */
-export function createUserEventStore(db: Database): EventStore {
-  return createEventStore(db, { streamTypes: [userStream] });
+export function createUserEventStore(db: Database, options: Pick<EventStoreOptions, 'onAppend'> = {}): EventStore {
+  return createEventStore(db, { ...options, streamTypes: [userStream] });
 }
 
 const targetUserId = (command: UserCommand): string =>

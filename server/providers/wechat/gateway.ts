@@ -7,6 +7,7 @@ import { AppUnknownError } from '../login-provider.js';
 import { WeChatError } from './errors.js';
 import { createAccessTokens, createMemoryAccessTokenCache, type AccessTokenCache } from './access-token.js';
 import { parseMediaTrace, parseTextVerdict, PROFILE_SCENE, type ContentVerdict } from './content-security.js';
+import type { Telemetry } from '../../observability/telemetry.js';
 import { STALE_ACCESS_TOKEN, weChatUnavailable } from './errcodes.js';
 import { parseUsagePage, usageOf, type PhoneQuotaUsage, type QuotaPackage } from './phone-quota.js';
 import { createWeChatHttp, type WeChatAnswer, type WeChatLogger, type WeChatRequest } from './http.js';
@@ -42,6 +43,8 @@ export interface WeChatGatewayOptions {
   tokenCache?: AccessTokenCache;
   /** Milliseconds since the epoch: token expiry and "next minute" for 45011. */
   clock?: () => number;
+  /** Every call counted by API and result (metrics). */
+  telemetry?: Telemetry;
 }
 
 export interface WeChatGateway {
@@ -67,7 +70,8 @@ export function createWeChatGateway(options: WeChatGatewayOptions): WeChatGatewa
   const clock = options.clock ?? Date.now;
   const { logger } = options;
   const secrets = new Map(options.apps.map((app) => [app.appId, app.secret]));
-  const call = createWeChatHttp({ apiBase: options.apiBase, timeoutMs: options.timeoutMs ?? 5000, transport: options.transport ?? createHttpTransport(), logger, clock });
+  const call = createWeChatHttp({ apiBase: options.apiBase, timeoutMs: options.timeoutMs ?? 5000, transport: options.transport ?? createHttpTransport(), logger, clock,
+    ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }) });
 
   function secretOf(appId: string): string {
     const secret = secrets.get(appId);

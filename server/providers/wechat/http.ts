@@ -3,6 +3,8 @@
 // answer or a typed WeChatError. The URL carries the app secret or the access token in its
 // query, so it is never logged and never put into an error.
 
+import { NO_TELEMETRY, type Telemetry } from '../../observability/telemetry.js';
+import { inSpan } from '../../observability/tracing.js';
 import { weChatErrorFor, weChatTimeout, weChatUnavailable, type WeChatApi } from './errcodes.js';
 import type { WeChatTransport } from './transport.js';
 
@@ -31,6 +33,8 @@ export interface WeChatHttpOptions {
   transport: WeChatTransport;
   logger: WeChatLogger;
   clock: () => number;
+  /** Each call counted by API and result, with its duration. */
+  telemetry?: Telemetry;
 }
 
 export type CallWeChat = (request: WeChatRequest) => Promise<WeChatAnswer>;
@@ -55,11 +59,32 @@ function failureReason(error: unknown): string {
 export function createWeChatHttp(options: WeChatHttpOptions): CallWeChat {
   const base = options.apiBase.replace(/\/+$/, '');
   const { logger } = options;
+  const telemetry = options.telemetry ?? NO_TELEMETRY;
 
-  return async function callWeChat(request) {
+  // Counted and traced by result: '0', the errcode, or how the exchange failed.
+  return function callWeChat(request) {
+    const started = performance.now();
+    return inSpan(`wechat ${request.api}`, { 'wechat.api': request.api, 'wechat.appid': request.appId }, (span) =>
+      call(request, started).then(
+        (answer) => {
+          telemetry.calledWeChat(request.api, '0', (performance.now() - started) / 1000);
+          span.setAttribute('wechat.errcode', 0);
+          return answer;
+        },
+        (error: unknown) => {
+          const { errcode, rid, code } = error as { errcode?: unknown; rid?: unknown; code?: unknown };
+          const result = typeof errcode === 'number' ? String(errcode) : code === 'WECHAT_TIMEOUT' ? 'timeout' : 'unavailable';
+          telemetry.calledWeChat(request.api, result, (performance.now() - started) / 1000);
+          if (typeof errcode === 'number') span.setAttribute('wechat.errcode', errcode);
+          if (typeof rid === 'string') span.setAttribute('wechat.rid', rid);
+          throw error;
+        },
+      ));
+  };
+
+  async function call(request: WeChatRequest, started: number): Promise<WeChatAnswer> {
     const { api, appId } = request;
     const url = `${base}${request.path}?${new URLSearchParams(request.query).toString()}`;
-    const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
 
     let status: number;
@@ -99,5 +124,5 @@ export function createWeChatHttp(options: WeChatHttpOptions): CallWeChat {
     }
     logger.debug({ api, appId, ms: elapsed() }, 'WeChat call');
     return body;
-  };
+  }
 }
