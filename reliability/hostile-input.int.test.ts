@@ -225,6 +225,19 @@ describe('hostile input, fuzzed', () => {
     expect(await s.written()).toBe(before);
   }, 15_000);
 
+  it('POST /me/phone with well-formed codes WeChat refuses: a typed 400 each, and only the refusals kept', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(/^[A-Za-z0-9]{32}$/), async (code) => {
+        const before = await s.written();
+        const answer = await s.send('POST', '/me/phone', { body: { code }, headers: { authorization: `Bearer ${token}` } });
+        expect(judge(answer, `POST /me/phone ${code}`)).toBe(true);
+        expect(answer.body?.['error']).toMatch(/^WECHAT_PHONE_CODE_(INVALID|USED)$/);
+        expect(await s.written()).toBe(before);
+      }),
+      { numRuns: 20 },
+    );
+  }, 120_000);
+
   const sign = (timestamp: string, nonce: string) => createHash('sha1').update([MESSAGE_TOKEN, timestamp, nonce].sort().join('')).digest('hex');
   const queryText = fc.string({ unit: 'binary', maxLength: 80 });
 
