@@ -73,11 +73,35 @@ function text(value: unknown): string | null {
 
 export function toUser(value: unknown): SessionUser {
   const user = (typeof value === 'object' && value !== null ? value : {}) as Body;
+  const phone = text(user['phone']);
   return {
     id: String(user['id'] ?? user['userId'] ?? ''),
     nickname: text(user['nickname']),
     avatarUrl: text(user['avatarUrl']),
-    phone: text(user['phone']),
+    phone,
+    // Older backends say nothing of it: a number shown means one is bound.
+    phoneBound: user['phoneBound'] === true || phone !== null,
+  };
+}
+
+/** errno of the getPhoneNumber button when the app's paid quota is spent. */
+export const PHONE_QUOTA_SPENT_ERRNO = 1400001;
+
+/** What the server made of a report that the button handed out no number: an outcome, not a failure. */
+export interface PhoneUnavailable {
+  outcome: 'PHONE_QUOTA_SPENT';
+  message: string;
+  user: SessionUser | null;
+}
+
+/** The answer of POST /me/phone/unavailable; a refusal is a typed MiniAuthError like any other. */
+export function phoneUnavailableFrom(response: HttpResponse): PhoneUnavailable {
+  if (!isSuccess(response)) throw failureFromAnswer(response);
+  const body = bodyOf(response);
+  return {
+    outcome: 'PHONE_QUOTA_SPENT',
+    message: typeof body['message'] === 'string' ? body['message'] : '',
+    user: body['user'] === undefined ? null : toUser(body['user']),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureFromAnswer, toGrant } from './answers.js';
+import { failureFromAnswer, phoneUnavailableFrom, toGrant } from './answers.js';
 import type { HttpResponse } from './ports.js';
 
 const answer = (status: number, data: unknown, header: Record<string, string> = {}): HttpResponse =>
@@ -46,10 +46,24 @@ describe('the login grant', () => {
     }), 0);
     expect(grant).toEqual({
       token: 'jwt', expiresAt: Date.parse('2030-01-01T00:00:00.000Z'), isNew: true,
-      user: { id: 'u1', nickname: 'Alice', avatarUrl: 'https://a', phone: null },
+      user: { id: 'u1', nickname: 'Alice', avatarUrl: 'https://a', phone: null, phoneBound: false },
     });
     expect(toGrant(answer(200, { code: 1, token: 't', expiresAt: 1_900_000_000, user: {} }), 0).expiresAt)
       .toBe(1_900_000_000_000);
+  });
+
+  it('says a number is bound, from the server\'s phoneBound or, from an older backend, a number shown', () => {
+    const grant = (user: object) => toGrant(answer(200, { code: 1, token: 't', expiresAt: 1_900_000_000, user }), 0).user.phoneBound;
+    expect(grant({ id: 'u1', phone: '138****8000', phoneBound: true })).toBe(true);
+    expect(grant({ id: 'u1', phone: '138****8000' })).toBe(true);
+    expect(grant({ id: 'u1', phone: null, phoneBound: false })).toBe(false);
+  });
+
+  it('reads a 1400001 report as the outcome "not available now", and a refusal as a typed failure', () => {
+    expect(phoneUnavailableFrom(answer(200, { code: 1, outcome: 'PHONE_QUOTA_SPENT', message: '手机号验证暂时不可用', user: { id: 'u1', phone: null } })))
+      .toEqual({ outcome: 'PHONE_QUOTA_SPENT', message: '手机号验证暂时不可用', user: { id: 'u1', nickname: null, avatarUrl: null, phone: null, phoneBound: false } });
+    expect(() => phoneUnavailableFrom(answer(400, { code: 0, error: 'VALIDATION_FAILED', message: 'body.errno: invalid' })))
+      .toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', reason: 'rejected' }));
   });
 
   it("a success without a token, or an older backend's `code: 0` in a 200, is a failure", () => {

@@ -5,7 +5,10 @@ export type { MiniAuthOptions, RetryPolicy } from './options.js';
 export type { RequestConfig } from './requests.js';
 export { MiniAuthError, isMiniAuthError } from './errors.js';
 export type { WxFailure } from './errors.js';
-export { isLoginGoneAnswer } from './answers.js';
+export { isLoginGoneAnswer, phoneUnavailableFrom, PHONE_QUOTA_SPENT_ERRNO } from './answers.js';
+export type { PhoneUnavailable } from './answers.js';
+export { phoneNumberButton } from './phone-number.js';
+export type { PhoneNumberButton, PhoneNumberState } from './phone-number.js';
 export type {
   Clock, Feedback, HttpMethod, HttpRequest, HttpResponse, Login, Navigator, Platform, Request, Storage,
 } from './ports.js';

@@ -4,6 +4,7 @@
 
 import type { Config } from '../server/config.js';
 import { reachableHost, startServer, type RunningServer, type StartOptions } from '../server/start.js';
+import { createDeviceClient } from '../simulator/device-client.js';
 import { createSimulator } from '../simulator/server.js';
 
 export async function startDevServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -22,6 +23,17 @@ export async function startDevServer(config: Config, options: StartOptions = {})
         (app, db) => void app.register(import('../playground/plugin.js'), { config, db, simulatorUrl }),
       ],
     });
+    // As an operator does in WeChat's console: the simulator pushes content verdicts to the
+    // server's message endpoint, signed with the token the server checks (kept once it echoes).
+    const token = config.contentReview.messageToken;
+    if (config.contentReview.enabled && token !== undefined) {
+      await createDeviceClient(simulatorUrl)
+        .contentReview({ endpoint: { url: `${server.url}/wx/messages`, token } })
+        .catch(async (error: unknown) => {
+          await server.close();
+          throw error;
+        });
+    }
     let closing: Promise<void> | undefined;
     return {
       ...server,

@@ -39,6 +39,8 @@ export interface SessionUser {
   nickname: string | null;
   avatarUrl: string | null;
   phone: string | null;
+  /** A number is bound: the phone-number button is not shown again (each number is paid for). */
+  phoneBound?: boolean;
 }
 
 /** What the login exchange (`POST /wx/login`) grants. */

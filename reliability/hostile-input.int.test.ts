@@ -3,11 +3,12 @@
 // input deserved or a 4xx `{ code, error, message }`, never a 5xx or a stack, and a refused
 // request writes nothing (a failed login is recorded, as it should be, and nothing else).
 
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTypedError, type Answer } from './testing/http.js';
-import { startAppUnderAttack, type AppUnderAttack } from './testing/app-under-attack.js';
+import { MESSAGE_TOKEN, startAppUnderAttack, type AppUnderAttack } from './testing/app-under-attack.js';
 
 const RUNS = 200;
 
@@ -25,6 +26,11 @@ const ROUTES: Route[] = [
   { method: 'PUT', url: '/me/profile', signedIn: true },
   { method: 'POST', url: '/me/profile/wechat', signedIn: true },
   { method: 'POST', url: '/me/phone', signedIn: true },
+  { method: 'POST', url: '/me/phone/unavailable', signedIn: true },
+  { method: 'POST', url: '/me/consent', signedIn: true },
+  { method: 'GET', url: '/me/export', signedIn: true },
+  { method: 'POST', url: '/wx/messages', signedIn: false },
+  { method: 'GET', url: '/wx/messages', signedIn: false },
   { method: 'POST', url: '/auth/logout-all', signedIn: true, bodyActs: true },
   { method: 'DELETE', url: '/me', signedIn: true, bodyActs: true },
   { method: 'GET', url: '/healthz', signedIn: false },
@@ -38,11 +44,13 @@ const hostileString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 64 }),
   fc.base64String({ maxLength: 64 }),
   fc.string({ minLength: 100, maxLength: 20_000 }),
-  fc.constantFrom('__proto__', 'constructor', 'prototype', '\u0000', '../../etc/passwd', "' OR 1=1 --", '<script>', 'https://a/b.png', 'javascript:alert(1)', 'ｗｘ'),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', '\u0000', '../../etc/passwd', "' OR 1=1 --", '<script>', 'https://a/b.png', 'javascript:alert(1)', 'ｗｘ', 'given', 'withdrawn', 'v1', 'wxa_media_check'),
   fc.stringMatching(/^[A-Za-z0-9]{32}$/),
 );
-const hostileValue: fc.Arbitrary<unknown> = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 3 }));
-const FIELDS = ['code', 'encryptedData', 'iv', 'signature', 'rawData', 'appId', 'nickname', 'avatarUrl', '__proto__', 'constructor'];
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(1400001), fc.jsonValue({ maxDepth: 3 }));
+const FIELDS = ['code', 'encryptedData', 'iv', 'signature', 'rawData', 'appId', 'nickname', 'avatarUrl', 'errno', 'errMsg', 'decision', 'guideVersion', 'Event', 'trace_id', 'appid', 'result', '__proto__', 'constructor'];
+/** Routes where a well-formed body is a legitimate request that is answered 2xx. */
+const MAY_PASS = ['/me/profile', '/me/consent', '/me/phone/unavailable'];
 /** A body: a JSON object with the routes' field names (and others), any JSON value, or text that is not JSON. */
 const hostileBody = fc.oneof(
   fc.dictionary(fc.constantFrom(...FIELDS), hostileValue, { maxKeys: 6 }).map((value) => JSON.stringify(value)),
@@ -93,8 +101,8 @@ describe('hostile input, fuzzed', () => {
         });
         const refused = judge(answer, `${route.method} ${route.url} ${body.slice(0, 200)}`);
         if (refused) expect(await s.written()).toBe(before);
-        // Only a well-formed profile can pass; a login needs a real code, and none is fuzzed.
-        else expect(route.url).toBe('/me/profile');
+        // Only a well-formed profile, consent or quota report can pass; a login needs a real code, and none is fuzzed.
+        else expect(MAY_PASS).toContain(route.url);
       }),
       { numRuns: RUNS },
     );
@@ -216,6 +224,58 @@ describe('hostile input, fuzzed', () => {
     expect(isTypedError(answer.body), answer.text).toBe(true);
     expect(await s.written()).toBe(before);
   }, 15_000);
+
+  it('POST /me/phone with well-formed codes WeChat refuses: a typed 400 each, and only the refusals kept', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(/^[A-Za-z0-9]{32}$/), async (code) => {
+        const before = await s.written();
+        const answer = await s.send('POST', '/me/phone', { body: { code }, headers: { authorization: `Bearer ${token}` } });
+        expect(judge(answer, `POST /me/phone ${code}`)).toBe(true);
+        expect(answer.body?.['error']).toMatch(/^WECHAT_PHONE_CODE_(INVALID|USED)$/);
+        expect(await s.written()).toBe(before);
+      }),
+      { numRuns: 20 },
+    );
+  }, 120_000);
+
+  const sign = (timestamp: string, nonce: string) => createHash('sha1').update([MESSAGE_TOKEN, timestamp, nonce].sort().join('')).digest('hex');
+  const queryText = fc.string({ unit: 'binary', maxLength: 80 });
+
+  it('/wx/messages with fuzzed signatures, timestamps and nonces: a typed 4xx, nothing written', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST'),
+        fc.record({ signature: fc.oneof(queryText, fc.stringMatching(/^[0-9a-f]{40}$/)), timestamp: fc.oneof(queryText, fc.nat().map(String)), nonce: queryText, echostr: queryText }, { requiredKeys: [] }),
+        hostileBody,
+        async (method, query, body) => {
+          const before = await s.written();
+          const answer = await s.send(method, `/wx/messages?${new URLSearchParams(query)}`, method === 'POST' ? { body, headers: { 'content-type': 'application/json' } } : {});
+          expect(judge(answer, `${method} /wx/messages ${JSON.stringify(query).slice(0, 200)}`)).toBe(true);
+          expect(await s.written()).toBe(before);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+
+  it('/wx/messages signed right with fuzzed bodies: never a 5xx, never a change to anyone', async () => {
+    let nonce = 0;
+    await fc.assert(
+      fc.asyncProperty(hostileBody, async (body) => {
+        const before = await s.written();
+        const timestamp = String(Math.floor(s.h.now() / 1000));
+        nonce += 1;
+        const query = new URLSearchParams({ signature: sign(timestamp, String(nonce)), timestamp, nonce: String(nonce) });
+        const answer = await s.send('POST', `/wx/messages?${query}`, { body, headers: { 'content-type': 'application/json' } });
+        expect(answer.status, answer.text).toBeLessThan(500);
+        if (answer.status >= 400) expect(isTypedError(answer.body), answer.text).toBe(true);
+        else expect(answer.text).toBe('success');
+        // No avatar awaits a verdict with a fuzzed trace id: whatever the body says, nobody changes.
+        expect(await s.written()).toBe(before);
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
 
   it('lets no secret reach an answer, a log line or an event', async () => {
     const leaks = await s.leaks();

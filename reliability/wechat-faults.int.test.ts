@@ -176,8 +176,9 @@ describe('WeChat failing under a server process', () => {
     });
 
     it('answers a typed 503 when the access token cannot be had, and binds once it can', async () => {
-      // A fresh process has no access token yet: its first phone exchange must fetch one.
-      const fresh = await world.startServer('fresh-token', schema.url, { WECHAT_TIMEOUT_MS: String(WECHAT_TIMEOUT_MS) });
+      // A fresh process has no access token yet: its first phone exchange must fetch one. (Its
+      // phone-quota watch would fetch one at start: off here.)
+      const fresh = await world.startServer('fresh-token', schema.url, { WECHAT_TIMEOUT_MS: String(WECHAT_TIMEOUT_MS), PHONE_QUOTA_POLL_SECONDS: '0' });
       await world.device.fault({ api: 'stable_token', errcode: -1 });
       const refused = (await call(world.watch, fresh.url, 'POST', '/me/phone', { body: { code: await world.device.phoneCode(phoneOwner) }, headers: { authorization: `Bearer ${token}` } })) as Answer;
       expectTyped(refused, { name: 'stable_token -1', fault: {}, status: 503, error: 'WECHAT_BUSY', retryable: true, errcode: -1 });

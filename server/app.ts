@@ -21,7 +21,11 @@ import { clientErrorHandler, errorHandler, notFoundHandler } from './routes/erro
 import { healthRoutes } from './routes/health.js';
 import { loginRoutes } from './routes/login.js';
 import { registerRateLimits } from './routes/rate-limits.js';
+import { messageRoutes } from './routes/messages.js';
 import { createAccountService } from './services/account-service.js';
+import { createMessageEndpoint } from './services/message-endpoint.js';
+import { createPhoneCodes } from './services/phone-codes.js';
+import { createProfileReviewer } from './services/profile-review.js';
 import { createLoginCodes } from './services/login-codes.js';
 import { createLoginService } from './services/login-service.js';
 import { createLoginThrottle } from './services/login-throttle.js';
@@ -96,6 +100,18 @@ export const miniauthRoutes: FastifyPluginAsync<MiniAuthRoutesOptions> = async (
   ownRedis?.on('error', () => undefined); // reported by the limiter (skipOnError) and the version cache
   const redis = deps.redis ?? ownRedis;
   const perOpenid = config.rateLimit.loginPerOpenidPerMinute;
+  if (config.contentReview.enabled && config.contentReview.messageToken === undefined) {
+    app.log.warn('content review: avatars are stored unchecked until WECHAT_MESSAGE_TOKEN is set (their verdicts are pushed, signed with it)');
+  }
+  const review = createProfileReviewer({
+    users,
+    providers,
+    enabled: config.contentReview.enabled,
+    images: config.contentReview.messageToken !== undefined,
+    clock,
+    logger: app.log,
+    telemetry,
+  });
   const login = createLoginService({
     users,
     providers,
@@ -106,9 +122,20 @@ export const miniauthRoutes: FastifyPluginAsync<MiniAuthRoutesOptions> = async (
     clock,
     logger: app.log,
     pendingWaitMs: config.wechat.timeoutMs + PENDING_CODE_MARGIN_MS,
+    review,
     telemetry,
   });
-  const account = createAccountService({ users, providers, signedIn, clock, telemetry });
+  const account = createAccountService({ users, providers, signedIn, review, phoneCodes: createPhoneCodes(deps.db, clock), clock, telemetry });
+  const messages = createMessageEndpoint({
+    users,
+    db: deps.db,
+    token: config.contentReview.messageToken,
+    appIds: providers.appIds,
+    clock,
+    wrote: (user) => signedIn.written(user.id, user, { announce: true }),
+    logger: app.log,
+    telemetry,
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -132,6 +159,7 @@ export const miniauthRoutes: FastifyPluginAsync<MiniAuthRoutesOptions> = async (
   await app.register(healthRoutes, { db: deps.db });
   await app.register(loginRoutes, { login, appIds: providers.appIds, loginPerMinute: config.rateLimit.loginPerMinute });
   await app.register(accountRoutes, { account, tokens, versions: signedIn, telemetry });
+  await app.register(messageRoutes, { messages });
   if (config.admin !== undefined) {
     const adminConsole = createConsoleService({ settings: config.admin, users, signedIn, clock, telemetry });
     await app.register(consoleRoutes, { console: adminConsole, settings: config.admin, production: config.env === 'production', trustProxy: config.trustProxy });

@@ -1,9 +1,14 @@
 // What a running miniauth does besides answering requests, started by `miniauth serve`
 // (./start.ts) and by the embedded plugin (./embed.ts) alike: the async projection of failed
-// logins into `login_failures`, on a timer. A new background job belongs here, so that both
-// run it.
+// logins into `login_failures`, and the phone-number quota read from WeChat, on timers. A new
+// background job belongs here, so that both run it.
 
 import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.js';
+import type { Telemetry } from './observability/telemetry.js';
+import { createLoginProviders } from './providers/login-providers.js';
+import { createWeChatLoginProvider, type WeChatGateway } from './providers/wechat/index.js';
+import { createPhoneQuotaWatch } from './services/phone-quota.js';
 import type { Database } from './store/index.js';
 import { catchUpLoginFailures } from './users/index.js';
 
@@ -12,8 +17,15 @@ export interface BackgroundJobOptions {
   catchUpIntervalMs?: number;
 }
 
+/** The phone-number quota watch's needs: its settings (config.phoneQuota), WeChat, and metrics. */
+export interface PhoneQuotaJob {
+  config: Pick<Config, 'phoneQuota' | 'wechat'>;
+  gateway: WeChatGateway;
+  telemetry?: Telemetry;
+}
+
 /** The logging the jobs need: a pino logger or fastify's `app.log`. */
-export type JobLogger = Pick<FastifyBaseLogger, 'debug' | 'warn'>;
+export type JobLogger = Pick<FastifyBaseLogger, 'debug' | 'warn' | 'error'>;
 
 const CATCH_UP_INTERVAL_MS = 5_000;
 
@@ -39,9 +51,41 @@ export function followLoginFailures(db: Database, logger: JobLogger, intervalMs:
   };
 }
 
+/**
+ * Reads each app's phone-number quota every interval (the watch warns in the log when a package
+ * runs low, and tells the metrics); the first read at once. One refresher per process; a pass
+ * never overlaps the next.
+ */
+export function watchPhoneQuota({ config, gateway, telemetry }: PhoneQuotaJob, logger: JobLogger): () => Promise<void> {
+  const appIds = config.wechat.apps.map((app) => app.appId);
+  const watch = createPhoneQuotaWatch({
+    providers: createLoginProviders([createWeChatLoginProvider(gateway, appIds)]),
+    warnBelow: config.phoneQuota.warnBelow,
+    maxAgeMs: config.phoneQuota.pollSeconds * 1000,
+    clock: Date.now,
+    logger,
+    ...(telemetry === undefined ? {} : { onReading: (reading) => telemetry.phoneQuota(reading.appId, reading.left, reading.used) }),
+  });
+  let running: Promise<unknown> = watch.refreshAll(appIds);
+  const timer = setInterval(() => {
+    running = running.then(() => watch.refreshAll(appIds));
+  }, config.phoneQuota.pollSeconds * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
 /** Starts every background job on a migrated database; the function returned stops them all. */
-export function startBackgroundJobs(db: Database, logger: JobLogger, options: BackgroundJobOptions = {}): () => Promise<void> {
+export function startBackgroundJobs(
+  db: Database,
+  logger: JobLogger,
+  options: BackgroundJobOptions & { phoneQuota?: PhoneQuotaJob } = {},
+): () => Promise<void> {
   const stops = [followLoginFailures(db, logger, options.catchUpIntervalMs ?? CATCH_UP_INTERVAL_MS)];
+  const quota = options.phoneQuota;
+  if (quota !== undefined && quota.config.phoneQuota.pollSeconds > 0) stops.push(watchPhoneQuota(quota, logger));
   return async () => {
     await Promise.all(stops.map((stop) => stop()));
   };

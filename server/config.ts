@@ -63,6 +63,21 @@ export interface Config {
   trustProxy: boolean | string;
   /** Where development state lives (`.miniauth/`: PGlite data, the generated JWT secret). */
   stateDir: string;
+  contentReview: {
+    /** Nicknames through WeChat's text check (and avatars through the image check, with a token). */
+    enabled: boolean;
+    /**
+     * The message endpoint's token (WeChat's console: 消息推送): pushed verdicts are signed with it.
+     * Without one, avatars are not sent for review. Generated in simulator mode.
+     */
+    messageToken: string | undefined;
+  };
+  phoneQuota: {
+    /** Warn in the log when a package holds this many numbers or fewer; 0: never. */
+    warnBelow: number;
+    /** How often the quota is read from WeChat; 0: only when asked. */
+    pollSeconds: number;
+  };
   /** The Prometheus listener (GET /metrics), apart from the public port; off when undefined. */
   metrics: { port: number; host: string } | undefined;
   /** The operators' console at /admin; undefined (off) unless operators are configured. */
@@ -155,6 +170,10 @@ const variables = z.object({
   LOGIN_RATE_LIMIT_PER_OPENID: whole(0, 1_000_000, 30),
   REDIS_URL: text.pipe(z.url({ protocol: /^rediss?$/, error: 'expected redis://… or rediss://…' }).optional()),
   REVOCATION_TTL_MS: whole(0, 3_600_000, 5000),
+  CONTENT_REVIEW: text.pipe(z.enum(['on', 'off'], { error: 'expected on or off' }).default('on')),
+  WECHAT_MESSAGE_TOKEN: text.pipe(z.string().regex(/^[A-Za-z0-9]{3,32}$/, { error: 'expected 3 to 32 letters and digits, as WeChat\'s console takes it' }).optional()),
+  PHONE_QUOTA_WARN_BELOW: whole(0, 1_000_000_000, 100),
+  PHONE_QUOTA_POLL_SECONDS: whole(0, 86_400, 600),
   METRICS_PORT: text.pipe(z.string().regex(/^\d{1,5}$/, { error: 'expected a port number from 0 to 65535' }).transform(Number).pipe(z.number().max(65_535, { error: 'expected a port number from 0 to 65535' })).optional()),
   METRICS_HOST: text.pipe(z.string().regex(/^[^\s/]+$/, { error: 'expected a host name or address' }).optional()),
   ADMIN_ACCOUNTS: text,
@@ -420,6 +439,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     revocationTtlMs: vars.REVOCATION_TTL_MS,
     trustProxy: vars.TRUST_PROXY,
     stateDir,
+    contentReview: {
+      enabled: vars.CONTENT_REVIEW === 'on',
+      // The simulator is told this token by the development root: its pushes verify like WeChat's.
+      messageToken: vars.WECHAT_MESSAGE_TOKEN ?? (simulated ? randomBytes(24).toString('base64url').replace(/[-_]/g, '').slice(0, 32) : undefined),
+    },
+    phoneQuota: { warnBelow: vars.PHONE_QUOTA_WARN_BELOW, pollSeconds: vars.PHONE_QUOTA_POLL_SECONDS },
     // Loopback unless told otherwise: the exposition is for the operators' network only.
     metrics: vars.METRICS_PORT === undefined ? undefined : { port: vars.METRICS_PORT, host: vars.METRICS_HOST ?? '127.0.0.1' },
     admin,
@@ -441,6 +466,11 @@ export function describeConfig(config: Config): Record<string, unknown> {
     redis: config.redisUrl === undefined ? 'off' : 'on',
     revocationTtlMs: config.revocationTtlMs,
     trustProxy: config.trustProxy,
+    contentReview: {
+      nicknames: config.contentReview.enabled ? 'on' : 'off',
+      avatars: !config.contentReview.enabled ? 'off' : config.contentReview.messageToken === undefined ? 'off (no WECHAT_MESSAGE_TOKEN)' : 'on',
+    },
+    phoneQuota: config.phoneQuota,
     metrics: config.metrics === undefined ? 'off' : `${config.metrics.host}:${config.metrics.port}`,
     admin: config.admin === undefined ? 'off' : { operators: config.admin.operators.map((operator) => operator.name), origin: config.admin.origin ?? 'the request\'s own' },
   };

@@ -104,6 +104,21 @@ describe('loadConfig', () => {
     expect(() => trust('sometimes')).toThrow(/TRUST_PROXY: expected false, true/);
   });
 
+  it('reviews content by default (on the simulator with a generated message token), and reads the phone-quota watch', () => {
+    const simulated = loadConfig({ DATABASE_URL: 'memory' });
+    expect(simulated.contentReview).toEqual({ enabled: true, messageToken: expect.stringMatching(/^[A-Za-z0-9]{3,32}$/) });
+    expect(simulated.phoneQuota).toEqual({ warnBelow: 100, pollSeconds: 600 });
+    const remote = { DATABASE_URL: 'memory', WECHAT_APPID: 'wx1234567890abcdef', WECHAT_SECRET: 's' };
+    expect(loadConfig(remote).contentReview).toEqual({ enabled: true, messageToken: undefined });
+    const set = loadConfig({ ...remote, CONTENT_REVIEW: 'off', WECHAT_MESSAGE_TOKEN: 'Tok3n', PHONE_QUOTA_WARN_BELOW: '0', PHONE_QUOTA_POLL_SECONDS: '0' });
+    expect(set.contentReview).toEqual({ enabled: false, messageToken: 'Tok3n' });
+    expect(set.phoneQuota).toEqual({ warnBelow: 0, pollSeconds: 0 });
+    const problems = problemsOf({ ...remote, CONTENT_REVIEW: 'sometimes', WECHAT_MESSAGE_TOKEN: 'no spaces allowed', PHONE_QUOTA_POLL_SECONDS: '-1' });
+    expect(problems.map((line) => line.split(':')[0]).sort()).toEqual(['CONTENT_REVIEW', 'PHONE_QUOTA_POLL_SECONDS', 'WECHAT_MESSAGE_TOKEN']);
+    expect(problems.join('\n')).not.toContain('no spaces allowed');
+    expect(JSON.stringify(describeConfig(loadConfig({ ...remote, WECHAT_MESSAGE_TOKEN: 'SecretToken9' })))).not.toContain('SecretToken9');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: ' ', DATABASE_URL: 'memory' }).port).toBe(3000);
   });

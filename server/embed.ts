@@ -28,12 +28,13 @@ export interface MiniAuthPluginOptions extends BackgroundJobOptions, Partial<Omi
 
 export const miniauth: FastifyPluginAsync<MiniAuthPluginOptions> = async (app, options) => {
   // Picked one by one: the options also hold fastify's own (prefix), which must not apply twice.
-  const { config, db: givenDb, gateway: givenGateway, catchUpIntervalMs, loginProviders, clock, redis } = options;
-  const deps = { ...(loginProviders && { loginProviders }), ...(clock && { clock }), ...(redis && { redis }) };
+  const { config, db: givenDb, gateway: givenGateway, catchUpIntervalMs, loginProviders, clock, redis, telemetry } = options;
+  const deps = { ...(loginProviders && { loginProviders }), ...(clock && { clock }), ...(redis && { redis }), ...(telemetry && { telemetry }) };
   if (config.wechat.mode === 'simulator' && givenGateway === undefined) {
     throw new ConfigError(['wechat.apps (WECHAT_APPID/WECHAT_SECRET or WECHAT_APPS): required; set wechat.apiBase to a simulator\'s URL to log in against one']);
   }
   const db = givenDb ?? (await openDatabase(databaseUrlOf(config.database), { nodeEnv: config.env }));
+  let gatewayInUse: AppDeps['gateway'] | undefined;
   try {
     if (givenDb === undefined) await migrate(db);
     const gateway = givenGateway ?? createWeChatGateway({
@@ -41,7 +42,9 @@ export const miniauth: FastifyPluginAsync<MiniAuthPluginOptions> = async (app, o
       apps: config.wechat.apps,
       timeoutMs: config.wechat.timeoutMs,
       logger: app.log.child({ component: 'wechat' }),
+      ...(telemetry && { telemetry }),
     });
+    gatewayInUse = gateway;
     await app.register(miniauthRoutes, { config, db, gateway, ...deps });
   } catch (error) {
     if (givenDb === undefined) await db.close();
@@ -50,7 +53,10 @@ export const miniauth: FastifyPluginAsync<MiniAuthPluginOptions> = async (app, o
 
   let stopJobs: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
-    stopJobs = startBackgroundJobs(db, app.log, catchUpIntervalMs === undefined ? {} : { catchUpIntervalMs });
+    stopJobs = startBackgroundJobs(db, app.log, {
+      ...(catchUpIntervalMs === undefined ? {} : { catchUpIntervalMs }),
+      ...(gatewayInUse === undefined ? {} : { phoneQuota: { config, gateway: gatewayInUse, ...(telemetry && { telemetry }) } }),
+    });
   });
   // After the routes' own onClose hooks (registered first), the jobs, then the database.
   app.addHook('onClose', async () => {

@@ -101,7 +101,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     for (const plugin of options.plugins ?? []) plugin(app, db);
     undo.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
-    const stopJobs = startBackgroundJobs(db, logger, { catchUpIntervalMs: options.catchUpIntervalMs });
+    const stopJobs = startBackgroundJobs(db, logger, {
+      catchUpIntervalMs: options.catchUpIntervalMs,
+      phoneQuota: { config, gateway, ...(telemetry === undefined ? {} : { telemetry }) },
+    });
     // Undone first: no catch-up pass may start on a closing database.
     undo.push(stopJobs);
     const metricsServer = metrics === undefined || config.metrics === undefined

@@ -1,6 +1,8 @@
 import type { AccessTokens } from './access-tokens.js';
 import type { SimClock } from './clock.js';
+import type { ContentReview } from './content-review.js';
 import type { FaultBook } from './faults.js';
+import type { PhoneQuota } from './phone-quota.js';
 import type { UserDirectory } from './users.js';
 
 /** What every route of the simulator works on: one platform's state behind one clock. */
@@ -9,4 +11,6 @@ export interface SimulatorContext {
   users: UserDirectory;
   tokens: AccessTokens;
   faults: FaultBook;
+  review: ContentReview;
+  quota: PhoneQuota;
 }

@@ -1,5 +1,7 @@
 import type { UserInfoPayload } from './device/user-info.js';
+import type { Delivery, PendingPush, ReviewRule } from './content-review.js';
 import type { FaultSpec } from './faults.js';
+import type { PackageInput, QuotaLedger } from './phone-quota.js';
 import type { SimPhone, UserInput } from './users.js';
 
 /**
@@ -45,6 +47,17 @@ export interface DeviceClient {
   fault(spec: FaultSpec): Promise<void>;
   clearFaults(): Promise<number>;
   advanceClock(ms: number): Promise<number>;
+  /** The app's phone-number packages and the numbers charged so far. */
+  phoneQuota(appId?: string): Promise<QuotaLedger>;
+  setPhoneQuota(packages: PackageInput[], appId?: string): Promise<QuotaLedger>;
+  /**
+   * Content review: verdict rules, the push delay (null: held until `flushPushes`), and the
+   * message endpoint (kept only once it echoes WeChat's signed GET check).
+   */
+  contentReview(settings: { rules?: ReviewRule[]; pushDelayMs?: number | null; endpoint?: { appId?: string; url: string; token: string } }): Promise<void>;
+  /** Pushes every held verdict now; resolves with how the endpoint answered each. */
+  flushPushes(): Promise<Delivery[]>;
+  pendingPushes(): Promise<PendingPush[]>;
 }
 
 export function createDeviceClient(baseUrl: string): DeviceClient {
@@ -87,5 +100,12 @@ export function createDeviceClient(baseUrl: string): DeviceClient {
     },
     clearFaults: async () => (await call<{ cleared: number }>('DELETE', '/__sim/faults')).cleared,
     advanceClock: async (ms) => (await call<{ now: number }>('POST', '/__sim/clock', { advanceMs: ms })).now,
+    phoneQuota: (appId) => call<QuotaLedger>('GET', `/__sim/phone-quota${appId === undefined ? '' : `?appId=${encodeURIComponent(appId)}`}`),
+    setPhoneQuota: (packages, appId) => call<QuotaLedger>('PUT', '/__sim/phone-quota', { packages, ...(appId === undefined ? {} : { appId }) }),
+    contentReview: async (settings) => {
+      await call('PUT', '/__sim/content-review', settings);
+    },
+    flushPushes: async () => (await call<{ delivered: Delivery[] }>('POST', '/__sim/content-review/flush')).delivered,
+    pendingPushes: async () => (await call<{ pending: PendingPush[] }>('GET', '/__sim/content-review')).pending,
   };
 }

@@ -16,6 +16,9 @@ export const FAULT_APIS = [
   'getuserphonenumber',
   'checksession',
   'login',
+  'msg_sec_check',
+  'media_check_async',
+  'charge_usage',
 ] as const;
 
 export type FaultApi = (typeof FAULT_APIS)[number];

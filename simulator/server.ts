@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { AccessTokens } from './access-tokens.js';
 import { createClock } from './clock.js';
+import { ContentReview, type Delivery, type PendingPush } from './content-review.js';
+import { PhoneQuota, type QuotaLedger } from './phone-quota.js';
 import type { SimulatorContext } from './context.js';
 import { devicePlugin } from './device/plugin.js';
 import { FaultBook, type Fault } from './faults.js';
@@ -30,6 +32,11 @@ export interface SimulatorState {
   currentAccessToken(appId: string, kind: TokenKind): Readonly<AccessTokenRecord> | undefined;
   faults(): readonly Readonly<Fault>[];
   now(): number;
+  /** The app's phone-number packages and the numbers charged. */
+  phoneQuota(appId: string): Readonly<QuotaLedger>;
+  /** Image verdicts not pushed yet, and what the message endpoint answered to those pushed. */
+  pendingPushes(): readonly Readonly<PendingPush>[];
+  deliveries(): readonly Readonly<Delivery>[];
 }
 
 export interface Simulator {
@@ -60,6 +67,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     users: new UserDirectory(options.apps, clock, options.rotation ?? DEFAULT_ROTATION),
     tokens: new AccessTokens(clock, { forceRefreshGraceMs: options.forceRefreshGraceMs ?? 5 * 60_000 }),
     faults: new FaultBook(clock),
+    review: new ContentReview(clock),
+    quota: new PhoneQuota(clock),
   };
 
   const app = Fastify({
@@ -75,7 +84,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   });
   app.register(wechatApiPlugin, ctx);
   app.register(devicePlugin, ctx);
-  app.addHook('onClose', async () => ctx.faults.close());
+  app.addHook('onClose', async () => {
+    ctx.faults.close();
+    ctx.review.close();
+  });
 
   const state: SimulatorState = {
     apps: () => ctx.users.appList(),
@@ -84,6 +96,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     currentAccessToken: (appId, kind) => ctx.tokens.currentToken(appId, kind),
     faults: () => ctx.faults.pending(),
     now: () => clock.now(),
+    phoneQuota: (appId) => ctx.quota.ledger(appId),
+    pendingPushes: () => ctx.review.pendingPushes(),
+    deliveries: () => ctx.review.delivered,
   };
 
   return {
@@ -99,6 +114,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     },
     async close() {
       ctx.faults.close();
+      ctx.review.close();
       await app.close();
     },
     advance: (ms) => clock.advance(ms),

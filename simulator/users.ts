@@ -42,6 +42,8 @@ export interface SimUser {
   avatarUrl: string;
   gender: 0 | 1 | 2;
   phone: SimPhone;
+  /** When the person last opened the mini program (`wx.login`); the security APIs look at it. */
+  lastVisitAt: number | null;
 }
 
 export interface UserInput {
@@ -142,6 +144,7 @@ export class UserDirectory {
       avatarUrl: input.avatarUrl ?? defaultAvatar(),
       gender: 0,
       phone: { purePhoneNumber: input.phone ?? newPhoneNumber(), countryCode: input.countryCode ?? '86' },
+      lastVisitAt: null,
     };
     this.users.set(user.openid, user);
     return { ok: true, value: user };
@@ -169,6 +172,7 @@ export class UserDirectory {
     if (this.shouldRotate(user, now)) this.replaceKey(user, newSessionKey());
     user.sessionKeyUsed = true;
     user.sessionValid = true;
+    user.lastVisitAt = now;
     const code = newLoginCode();
     this.loginCodes.set(code, { appId: user.appId, openid: user.openid, issuedAt: now, used: false });
     return code;

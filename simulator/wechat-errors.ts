@@ -26,6 +26,7 @@ export const WECHAT_ERRMSG: Readonly<Record<number, string>> = {
   45009: 'reach max api daily quota limit',
   45011: 'api minute-quota reach limit  mustslower  retry next minute',
   47001: 'data format error',
+  61010: 'user is not visited in 2 hours',
   87009: 'invalid signature',
 };
 

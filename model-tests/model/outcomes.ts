@@ -32,6 +32,7 @@ function userView(env: Env): SessionUser {
     nickname: env.profile ? 'Ada' : null,
     avatarUrl: env.profile ? 'http://tmp/avatar.jpeg' : null,
     phone: env.phone ? '139****5678' : null,
+    phoneBound: env.phone,
   };
 }
 
@@ -84,6 +85,8 @@ function failure(fault: Fault, env: Env, snapshot: LoginSnapshot, invoke: string
 export function endInvoke(invoke: string, ending: Ending, env: Env, snapshot: LoginSnapshot): MachineEvent {
   if (ending !== 'done') {
     if (invoke === 'exchangeCode' && RECORDED_LOGIN_FAILURES.includes(ending)) env.serverEvents.push('LoginFailed');
+    // A phone-number code WeChat refused is recorded with the user's events (it was paid for).
+    if (invoke === 'bindPhone' && ending === 'phoneCode') env.serverEvents.push('PhoneNumberNotBound');
     // A resend exchanges its fresh code before decrypting: the server keeps WeChat's current key.
     if (invoke === 'resendConsent' && ending === 'decrypt') env.serverKey = env.wechatKey;
     return { type: `xstate.error.actor.${invoke}`, error: failure(ending, env, snapshot, invoke), actorId: invoke };

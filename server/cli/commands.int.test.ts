@@ -103,6 +103,67 @@ describe('miniauth events', () => {
   }, 3 * RUN_MS);
 });
 
+describe('miniauth phone-quota', () => {
+  it("prints each package as WeChat's usage API gives it, matching the simulator's ledger", async () => {
+    await signIn('o_cli_quota', 1);
+    await fetch(`${simulatorUrl}/__sim/phone-quota`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ packages: [{ all: 1000, used: 998, source: 1 }, { all: 500, used: 10 }, { all: 200, status: 3 }] }),
+    });
+    for (let i = 0; i < 3; i++) await post(`${simulatorUrl}/__sim/phone-code`, { openid: 'o_cli_quota' });
+    const ledger = (await (await fetch(`${simulatorUrl}/__sim/phone-quota`)).json()) as { packages: Array<{ pkgId: string; all: number; used: number }> };
+    // The server's own view of WeChat: the simulator's address, the simulator's app.
+    const env = { WECHAT_APPID: SIMULATOR_APP.appId, WECHAT_SECRET: SIMULATOR_APP.secret, WECHAT_API_BASE: simulatorUrl, DATABASE_URL: 'memory' };
+    const [json, table] = await Promise.all([runCli(['phone-quota', '--json'], { cwd, env }), runCli(['phone-quota'], { cwd, env })]);
+    expect(json.code, json.stderr).toBe(0);
+    const [quota] = JSON.parse(json.stdout) as Array<{ appId: string; left: number; used: number; all: number; packages: Array<{ id: string; status: string; all: number; used: number }> }>;
+    expect(quota!.packages.map(({ id, all, used }) => ({ pkgId: id, all, used }))).toEqual(ledger.packages.map(({ pkgId, all, used }) => ({ pkgId, all, used })));
+    expect(quota).toMatchObject({ appId: SIMULATOR_APP.appId, all: 1700, used: 1011, left: 489 });
+    expect(quota!.packages.map((pkg) => pkg.status)).toEqual(['active', 'active', 'expired']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(`${SIMULATOR_APP.appId}: 489 left in active packages (1011 of 1700 used in all)`);
+    expect(table.stdout).toMatch(/trial\s+1000\/1000 used/);
+    expect(table.stdout + json.stdout).not.toContain(SIMULATOR_APP.secret);
+  }, 2 * RUN_MS);
+});
+
+describe('miniauth export, and consent in miniauth events', () => {
+  it("prints a person's data and consent history without session keys; after erasure none of it", async () => {
+    await post(`${simulatorUrl}/__sim/users`, { openid: 'o_cli_export' });
+    const { code } = await post<{ code: string }>(`${simulatorUrl}/__sim/login`, { openid: 'o_cli_export' });
+    const { token } = await post<{ token: string }>(`${serverUrl}/wx/login`, { code });
+    const signed = (method: string, path: string, body?: unknown) =>
+      fetch(`${serverUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    expect((await signed('POST', '/me/consent', { decision: 'given', guideVersion: 'v3' })).status).toBe(200);
+    expect((await signed('POST', '/me/consent', { decision: 'withdrawn', guideVersion: 'v3' })).status).toBe(200);
+    expect((await signed('PUT', '/me/profile', { nickname: 'Ada', avatarUrl: 'https://img.example/ada.png' })).status).toBe(200);
+
+    const env = { DATABASE_URL: database.url };
+    const [exported, events] = await Promise.all([
+      runCli(['export', '--openid', 'o_cli_export'], { cwd, env }),
+      runCli(['events', '--openid', 'o_cli_export'], { cwd, env }),
+    ]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const data = JSON.parse(exported.stdout) as Record<string, unknown>;
+    expect(data).toMatchObject({
+      erased: false,
+      personalData: { openid: 'o_cli_export', nickname: 'Ada' },
+      consent: { decision: 'withdrawn', guideVersion: 'v3' },
+      consentHistory: [{ decision: 'given', guideVersion: 'v3' }, { decision: 'withdrawn', guideVersion: 'v3' }],
+    });
+    expect(events.stdout).toMatch(/ConsentRecorded\s+decision=given guideVersion=v3/);
+    expect(events.stdout).toMatch(/ConsentRecorded\s+decision=withdrawn guideVersion=v3/);
+    for (const output of [exported.stdout, events.stdout]) expect(output).not.toMatch(/session_?key/i);
+
+    expect((await signed('DELETE', '/me')).status).toBe(200);
+    const erased = await runCli(['export', '--openid', 'o_cli_export'], { cwd, env });
+    const after = JSON.parse(erased.stdout) as Record<string, unknown>;
+    expect(after).toMatchObject({ erased: true, personalData: null, consentHistory: [{ decision: 'given' }, { decision: 'withdrawn' }] });
+    expect(erased.stdout).not.toMatch(/o_cli_export|Ada|img\.example/);
+  }, 3 * RUN_MS);
+});
+
 describe('miniauth rebuild', () => {
   it('restores the users table from the log exactly as it was built live, reporting progress', async () => {
     await signIn('o_cli_rebuild', 1);

@@ -12,7 +12,10 @@ import { assertMigrated, openConfiguredDatabase } from './configured-database.js
 const USAGE = `Usage: miniauth events --openid <openid> [--app <appid>] [--json]
 
 Prints what happened to one user, newest last: UserRegistered, UserLoggedIn, ProfileUpdated,
-PhoneNumberBound, SessionsRevoked, UserErased, and LoginFailed (with WeChat's rid).
+the content review of the profile (ProfileReviewRequested, ProfileReviewDeferred,
+ProfileReviewPassed, ProfileReviewRefused), PhoneNumberBound, PhoneNumberNotBound,
+PhoneNumberUnavailable (errno 1400001), ConsentRecorded (given, refused or withdrawn, with the
+guide version), SessionsRevoked, UserErased, and LoginFailed (with WeChat's rid).
 
   --openid  the user's openid (required)
   --app     the mini program; default: whichever configured app knows that openid
@@ -28,7 +31,7 @@ function describeEntry(entry: AuditEntry): string {
     .map(([field, value]) => (field === 'redacted' ? '(personal data erased)' : `${field}=${typeof value === 'string' ? value : JSON.stringify(value)}`));
   const requestId = entry.metadata['requestId'];
   if (typeof requestId === 'string') fields.push(`request=${requestId}`);
-  return `${entry.at}  #${String(entry.position).padEnd(6)} ${entry.type.padEnd(17)} ${fields.join(' ')}`.trimEnd();
+  return `${entry.at}  #${String(entry.position).padEnd(6)} ${entry.type.padEnd(22)} ${fields.join(' ')}`.trimEnd();
 }
 
 function printTable(io: CliIo, trail: AuditTrail & { appId: string }): void {

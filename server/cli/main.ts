@@ -35,6 +35,14 @@ export const COMMANDS: CommandTable = {
     summary: 'hash an operator password for the admin console (read on stdin)',
     load: async () => (await import('./admin-password-command.js')).adminPasswordCommand,
   },
+  export: {
+    summary: "print one person's data and consent history as JSON: export --openid X [--app wx…]",
+    load: async () => (await import('./export-command.js')).exportCommand,
+  },
+  'phone-quota': {
+    summary: "print what is left of the paid phone-number quota: phone-quota [--app wx…] [--json]",
+    load: async () => (await import('./phone-quota-command.js')).phoneQuotaCommand,
+  },
 };
 
 function usage(commands: CommandTable): string {

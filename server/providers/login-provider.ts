@@ -46,6 +46,39 @@ export interface LoginProvider {
   readProfile?(identity: ProviderIdentity, payload: UserInfoPayload): ProviderProfile | undefined;
   /** The phone number behind a phone-number button's code; absent: not offered. */
   phoneNumber?(appId: string, phoneCode: string): Promise<{ phone: string; countryCode: string }>;
+  /** The platform's content review of a profile text, at once; absent: not offered. */
+  reviewText?(appId: string, openid: string, text: string): Promise<ContentReviewAnswer>;
+  /** Submits a profile image URL for review; the verdict arrives later with the trace id. */
+  reviewImage?(appId: string, openid: string, url: string): Promise<ImageReviewAnswer>;
+  /** What is left of the app's paid phone-number quota; absent: numbers are not metered. */
+  phoneQuota?(appId: string): Promise<PhoneQuota>;
+}
+
+/** A text's verdict, or `not_visited`: the platform checks only people who used the app lately. */
+export type ContentReviewAnswer =
+  | { kind: 'verdict'; suggest: 'pass' | 'review' | 'risky'; label: number; traceId?: string }
+  | { kind: 'not_visited' };
+
+export type ImageReviewAnswer = { kind: 'submitted'; traceId: string } | { kind: 'not_visited' };
+
+export interface PhoneQuotaPackage {
+  id: string;
+  status: 'active' | 'not_started' | 'expired';
+  all: number;
+  used: number;
+  /** Seconds since the epoch. */
+  startTime: number;
+  endTime: number;
+  /** How it was obtained (the free trial, a purchase), in the platform's words. */
+  source: number | string;
+}
+
+export interface PhoneQuota {
+  all: number;
+  used: number;
+  /** What the active packages still hold. */
+  left: number;
+  packages: PhoneQuotaPackage[];
 }
 
 /** The server is not configured for this app. */

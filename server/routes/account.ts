@@ -6,6 +6,7 @@ import type { Telemetry } from '../observability/telemetry.js';
 import type { AccountService } from '../services/account-service.js';
 import type { TokenService, TokenVersionCache } from '../tokens/index.js';
 import { requireSignedIn } from './auth-hook.js';
+import { consentRoutes } from './consent.js';
 import { meRoutes } from './me.js';
 import { phoneRoutes } from './phone.js';
 import { profileRoutes } from './profile.js';
@@ -26,6 +27,7 @@ export const accountRoutes: FastifyPluginAsync<AccountRouteOptions> = async (app
     await scope.register(meRoutes, { account });
     await scope.register(profileRoutes, { account });
     await scope.register(phoneRoutes, { account });
+    await scope.register(consentRoutes, { account });
   });
   // Logging out everywhere only takes access away: a recently expired token may still ask for it.
   await app.register(async (scope) => {

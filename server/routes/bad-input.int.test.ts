@@ -117,10 +117,14 @@ describe('bad input', () => {
       await refused({ method: 'PUT', url: '/me/profile', headers: auth(), payload }, 400, 'VALIDATION_FAILED');
     });
 
-    it('POST /me/phone refuses a missing code, and a code WeChat does not know', async () => {
+    it('POST /me/phone refuses a missing code, and a code WeChat does not know (recording that outcome, and nothing else)', async () => {
       await refused({ url: '/me/phone', headers: auth(), payload: {} }, 400, 'VALIDATION_FAILED');
-      const body = await refused({ url: '/me/phone', headers: auth(), payload: { code: 'unknown-phone-code' } }, 400, 'WECHAT_PHONE_CODE_INVALID');
-      expect(body.errcode).toBe(40029);
+      const notBound = await h.countEvents('PhoneNumberNotBound');
+      const response = await h.inject({ method: 'POST', url: '/me/phone', headers: auth(), payload: { code: 'unknown-phone-code' } });
+      expect({ status: response.statusCode, body: response.json() }).toMatchObject({ status: 400, body: { code: 0, error: 'WECHAT_PHONE_CODE_INVALID', errcode: 40029 } });
+      expect(await h.countEvents('PhoneNumberNotBound')).toBe(notBound + 1);
+      // Sent once: the same code again is refused here, without asking WeChat (and without another event).
+      await refused({ url: '/me/phone', headers: auth(), payload: { code: 'unknown-phone-code' } }, 400, 'WECHAT_PHONE_CODE_USED');
     });
 
     it('POST /me/profile/wechat refuses a missing iv, a tampered signature, and a stored key of the wrong length', async () => {

@@ -22,11 +22,16 @@ describe('OpenAPI, docs and health', () => {
       'DELETE /me',
       'GET /healthz',
       'GET /me',
+      'GET /me/export',
       'GET /readyz',
+      'GET /wx/messages',
       'POST /auth/logout-all',
+      'POST /me/consent',
       'POST /me/phone',
+      'POST /me/phone/unavailable',
       'POST /me/profile/wechat',
       'POST /wx/login',
+      'POST /wx/messages',
       'PUT /me/profile',
     ]);
     const login = doc.paths['/wx/login'].post;

@@ -11,6 +11,8 @@ export interface OperationFacts {
   success: string;
   /** Every `error` this operation may answer with. */
   errors: readonly KnownCode[];
+  /** The success answer's media type when it is not JSON (WeChat's message endpoint answers text). */
+  successType?: 'text/plain';
 }
 
 /** Any route: our bug, or the process overloaded. */
@@ -27,6 +29,10 @@ const SIGNED_IN: readonly KnownCode[] = ['TOKEN_MISSING', 'TOKEN_INVALID', 'TOKE
 const WECHAT: readonly KnownCode[] = [
   'WECHAT_BUSY', 'WECHAT_RATE_LIMITED', 'WECHAT_MISCONFIGURED', 'WECHAT_ACCESS_TOKEN_INVALID', 'WECHAT_ERROR', 'WECHAT_TIMEOUT', 'WECHAT_UNAVAILABLE',
 ];
+/** A nickname or avatar checked before it is stored. */
+const REVIEW: readonly KnownCode[] = ['NICKNAME_REFUSED', ...WECHAT, 'WECHAT_DAILY_QUOTA_SPENT'];
+/** A message WeChat pushes, signed with the message token. */
+const MESSAGE: readonly KnownCode[] = ['MESSAGE_UNSIGNED', 'MESSAGE_SIGNATURE_INVALID', 'MESSAGE_STALE', 'MESSAGE_MALFORMED', 'MESSAGE_ENDPOINT_OFF'];
 /** Exchanging a wx.login code (code2Session), or another platform's login code. */
 const CODE_EXCHANGE: readonly KnownCode[] = [...WECHAT, 'WECHAT_CODE_INVALID', 'WECHAT_CODE_USED', 'WECHAT_USER_BLOCKED', 'LOGIN_CODE_INVALID'];
 /** Decrypting and checking a legacy encrypted payload. */
@@ -46,16 +52,47 @@ export const OPERATIONS: Readonly<Record<string, OperationFacts>> = {
   },
   'GET /me': { operationId: 'getMe', success: 'The signed-in user', errors: [...SIGNED_IN, ...STORE, ...ANY] },
   'DELETE /me': { operationId: 'eraseMe', success: 'Erased; every token of the user is revoked', errors: [...BODY, ...SIGNED_IN, ...WRITE, ...ANY] },
-  'PUT /me/profile': { operationId: 'fillInProfile', success: 'The user with the new profile', errors: [...BODY, ...SIGNED_IN, ...WRITE, ...ANY] },
+  'PUT /me/profile': {
+    operationId: 'fillInProfile',
+    success: 'The user with the new profile (a nickname or avatar under review is pending)',
+    errors: [...BODY, ...SIGNED_IN, ...REVIEW, ...WRITE, ...ANY],
+  },
   'POST /me/profile/wechat': {
     operationId: 'importWeChatProfile',
     success: 'The user with the profile from the payload',
-    errors: [...BODY, ...SIGNED_IN, ...OPEN_DATA, ...CODE_EXCHANGE, 'CODE_OF_ANOTHER_USER', ...WRITE, ...ANY],
+    errors: [...BODY, ...SIGNED_IN, ...OPEN_DATA, ...CODE_EXCHANGE, 'CODE_OF_ANOTHER_USER', ...REVIEW, ...WRITE, ...ANY],
   },
   'POST /me/phone': {
     operationId: 'bindPhone',
     success: 'The user with the phone number bound (masked)',
     errors: [...BODY, ...SIGNED_IN, ...WECHAT, 'WECHAT_PHONE_CODE_INVALID', 'WECHAT_PHONE_CODE_USED', 'NOT_OFFERED', ...WRITE, ...ANY],
+  },
+  'POST /me/phone/unavailable': {
+    operationId: 'reportPhoneUnavailable',
+    success: 'Recorded: the phone answered 1400001 (the quota is spent); the user',
+    errors: [...BODY, ...SIGNED_IN, ...WRITE, ...ANY],
+  },
+  'POST /me/consent': {
+    operationId: 'recordConsent',
+    success: "The person's answer to the privacy guide, on record",
+    errors: [...BODY, ...SIGNED_IN, ...WRITE, ...ANY],
+  },
+  'GET /me/export': {
+    operationId: 'exportMyData',
+    success: "The person's data and consent history (never a session key)",
+    errors: [...SIGNED_IN, ...STORE, ...ANY],
+  },
+  'GET /wx/messages': {
+    operationId: 'checkMessageEndpoint',
+    success: "WeChat's echostr, once the signature verifies",
+    errors: [...MESSAGE, ...ANY],
+    successType: 'text/plain',
+  },
+  'POST /wx/messages': {
+    operationId: 'receiveWeChatMessage',
+    success: 'A signed, new message applied (a content verdict); the text success',
+    errors: [...BODY, ...MESSAGE, 'MESSAGE_REPLAYED', ...WRITE, ...ANY],
+    successType: 'text/plain',
   },
   'POST /auth/logout-all': { operationId: 'logOutEverywhere', success: 'Every token of the user is revoked', errors: [...BODY, ...SIGNED_IN, ...WRITE, ...ANY] },
 };
@@ -118,7 +155,11 @@ export function completeDocument(document: Json, prefix = ''): Json {
       const responses: Json = {};
       for (const [status, response] of Object.entries(operation['responses'] as Json)) {
         if (/^[45]XX$/.test(status)) continue;
-        responses[status] = { ...response, description: status === '200' ? facts.success : response.description };
+        const success = status === '200';
+        const content = success && facts.successType !== undefined && response.content !== undefined
+          ? { [facts.successType]: Object.values(response.content as Json)[0] }
+          : response.content;
+        responses[status] = { ...response, ...(content === undefined ? {} : { content }), description: success ? facts.success : response.description };
       }
       for (const { status, errors } of errorsByStatus(facts)) {
         responses[String(status)] = {

@@ -28,6 +28,10 @@ export const userView = z
     avatarUrl: z.string().nullable(),
     hasProfile: z.boolean().describe('Both nickname and avatar are known'),
     phone: z.string().nullable().describe('Masked, e.g. 138****8000'),
+    phoneBound: z.boolean().describe('A number is bound: never show the phone-number button again (each number WeChat hands out is paid for)'),
+    pendingReview: z
+      .array(z.enum(['nickname', 'avatarUrl']))
+      .describe("Fields stored but not yet through WeChat's content review (a risky verdict removes the field)"),
     createdAt: z.string().describe('ISO 8601'),
   })
   .meta({ id: 'MiniAuthUser' });

@@ -16,6 +16,11 @@ export function toUserView(user: User): UserView {
     avatarUrl: user.avatarUrl,
     hasProfile: Boolean(user.nickname) && Boolean(user.avatarUrl),
     phone: user.phone === null ? null : maskPhone(user.phone),
+    phoneBound: user.phone !== null,
+    pendingReview: [
+      ...(user.nicknameReview === null || user.nickname === null ? [] : ['nickname' as const]),
+      ...(user.avatarReview === null || user.avatarUrl === null ? [] : ['avatarUrl' as const]),
+    ],
     createdAt: user.createdAt.toISOString(),
   };
 }

@@ -5,15 +5,23 @@
 import { NO_TELEMETRY, type Telemetry } from '../observability/telemetry.js';
 import type { LoginProviders } from '../providers/login-providers.js';
 import type { UserInfoPayload } from '../providers/login-provider.js';
+import { isAppError } from '../errors.js';
 import { TokenError, type UserCache } from '../tokens/index.js';
-import type { User, Users } from '../users/index.js';
-import { AnonymousProfileError, CodeOfAnotherUserError, NotOfferedError, SessionSecretMissingError } from './errors.js';
+import type { ConsentDecision, User, Users } from '../users/index.js';
+import { AnonymousProfileError, CodeOfAnotherUserError, NotOfferedError, PhoneCodeUsedError, SessionSecretMissingError } from './errors.js';
+import { exportPersonalData, type PersonalExport } from './personal-export.js';
+import type { PhoneCodes } from './phone-codes.js';
+import type { ProfileReviewer } from './profile-review.js';
 
 export interface AccountServiceOptions {
   users: Users;
   providers: LoginProviders;
   /** The signed-in users' records: read from here, told of every write. */
   signedIn: Pick<UserCache<User>, 'get' | 'written'>;
+  /** Content review of the profile fields stored. */
+  review: ProfileReviewer;
+  /** Which phone-number codes were sent to the provider already. */
+  phoneCodes: PhoneCodes;
   clock: () => number;
   /** Revocations and erasures counted. */
   telemetry?: Telemetry;
@@ -31,14 +39,21 @@ export interface AccountService {
   fillInProfile(caller: Caller, profile: { nickname: string; avatarUrl: string }): Promise<User>;
   /** The profile from a legacy user-info payload, opened with the kept (or a fresh code's) session secret. */
   importProfile(caller: Caller, payload: UserInfoPayload, freshCode?: string): Promise<User>;
+  /** Exchanges the code once, ever; a refusal is recorded with the user's events. */
   bindPhone(caller: Caller, phoneCode: string): Promise<User>;
+  /** The phone reported that no number was handed out (errno 1400001: the quota is spent). */
+  phoneUnavailable(caller: Caller, errno: number): Promise<User>;
+  /** The person's answer to the privacy guide. */
+  recordConsent(caller: Caller, consent: { decision: ConsentDecision; guideVersion: string }): Promise<User>;
+  /** What is kept about the person, for them to see. */
+  exportData(caller: Caller): Promise<PersonalExport>;
   logOutEverywhere(caller: Caller): Promise<void>;
   erase(caller: Caller): Promise<void>;
 }
 
 const metadataOf = (caller: Caller) => (caller.requestId === undefined ? undefined : { requestId: caller.requestId });
 
-export function createAccountService({ users, providers, signedIn, clock, telemetry = NO_TELEMETRY }: AccountServiceOptions): AccountService {
+export function createAccountService({ users, providers, signedIn, review, phoneCodes, clock, telemetry = NO_TELEMETRY }: AccountServiceOptions): AccountService {
   const now = () => new Date(clock());
 
   async function current(userId: string): Promise<User> {
@@ -72,7 +87,10 @@ export function createAccountService({ users, providers, signedIn, clock, teleme
     current,
 
     async fillInProfile(caller, { nickname, avatarUrl }) {
-      return wrote(await users.updateProfile(caller.userId, { nickname, avatarUrl, source: 'fill_in' }, now(), metadataOf(caller)));
+      const user = await current(caller.userId);
+      // Checked before anything is stored: a risky nickname throws, and nothing is written.
+      const checked = await review.reviewUpdate(user, { nickname, avatarUrl });
+      return wrote(await users.updateProfile(caller.userId, { nickname, avatarUrl, source: 'fill_in', review: checked }, now(), metadataOf(caller)));
     },
 
     async importProfile(caller, payload, freshCode) {
@@ -83,15 +101,42 @@ export function createAccountService({ users, providers, signedIn, clock, teleme
       const identity = { provider: provider.name, appId: user.appId, openid: user.openid, sessionSecret };
       const profile = provider.readProfile(identity, payload);
       if (profile === undefined) throw new AnonymousProfileError();
-      return wrote(await users.updateProfile(user.id, { ...profile, source: 'wechat' }, now(), metadataOf(caller)));
+      // The payload's nickname is the operator's to check; its avatar is WeChat's own image.
+      const checked = await review.reviewUpdate(user, profile, { avatar: false });
+      return wrote(await users.updateProfile(user.id, { ...profile, source: 'wechat', review: checked }, now(), metadataOf(caller)));
     },
 
     async bindPhone(caller, phoneCode) {
       const user = await current(caller.userId);
       const provider = providers.forApp(user.appId);
       if (provider.phoneNumber === undefined) throw new NotOfferedError('A phone number', provider.name);
-      const number = await provider.phoneNumber(user.appId, phoneCode);
+      if (!(await phoneCodes.claim(user.appId, phoneCode, user.id))) throw new PhoneCodeUsedError();
+      let number: { phone: string; countryCode: string };
+      try {
+        number = await provider.phoneNumber(user.appId, phoneCode);
+      } catch (error) {
+        if (isAppError(error) && error.retryable) {
+          // WeChat never took the code (busy, unreachable): the same code may be tried again.
+          await phoneCodes.release(user.appId, phoneCode);
+        } else if (isAppError(error)) {
+          const failure = { error: error.code, ...(error.errcode === undefined ? {} : { errcode: error.errcode }) };
+          await wrote(await users.recordPhoneFailure(user.id, failure, now(), metadataOf(caller)));
+        }
+        throw error;
+      }
       return wrote(await users.bindPhone(user.id, number, now(), metadataOf(caller)));
+    },
+
+    async phoneUnavailable(caller, errno) {
+      return wrote(await users.reportPhoneUnavailable(caller.userId, errno, now(), metadataOf(caller)));
+    },
+
+    async recordConsent(caller, consent) {
+      return wrote(await users.recordConsent(caller.userId, consent, now(), metadataOf(caller)));
+    },
+
+    async exportData(caller) {
+      return exportPersonalData(users.store, await current(caller.userId), now());
     },
 
     async logOutEverywhere(caller) {

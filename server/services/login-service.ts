@@ -15,6 +15,7 @@ import { saveSessionKeyPart, type User, type Users } from '../users/index.js';
 import { CodeUsedError, NotOfferedError } from './errors.js';
 import { hashLoginCode, type CodeOutcome, type LoginCodes } from './login-codes.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { ProfileReviewer } from './profile-review.js';
 
 export interface LoginRequest {
   appId: string;
@@ -52,6 +53,8 @@ export interface LoginServiceOptions {
   logger: LoginLogger;
   /** How long a retry waits for another request exchanging the same code (real time). */
   pendingWaitMs: number;
+  /** Content review: a payload's nickname is deferred, and deferred checks run after the login. */
+  review?: Pick<ProfileReviewer, 'enabled' | 'runDeferred'> | undefined;
   /** Logins counted by outcome, rate-limit refusals per person. */
   telemetry?: Telemetry;
 }
@@ -109,6 +112,7 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
           openid: identity.openid,
           ...(identity.unionid === undefined ? {} : { unionid: identity.unionid }),
           ...(profile === undefined ? {} : { profile }),
+          ...(options.review?.enabled ? { reviewProfile: true } : {}),
           now: new Date(clock()),
         },
         request.requestId === undefined ? undefined : { requestId: request.requestId },
@@ -116,7 +120,12 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
       ));
       // A registration may follow an erasure that other processes still hold: they drop it.
       await signedIn?.written(user.id, user, { announce: isNew });
-      return { outcome: { userId: user.id, isNew, tokenVersion: user.tokenVersion }, user };
+      // The person is here now: checks WeChat refused earlier (not visited lately) can run.
+      const reviewed = options.review && (user.nicknameReview === 'deferred' || user.avatarReview === 'deferred')
+        ? await options.review.runDeferred(user, request.requestId === undefined ? undefined : { requestId: request.requestId })
+        : user;
+      if (reviewed !== user) await signedIn?.written(reviewed.id, reviewed, { announce: true });
+      return { outcome: { userId: reviewed.id, isNew, tokenVersion: reviewed.tokenVersion }, user: reviewed };
     } catch (error) {
       await codes.release(appId, codeHash).catch(() => undefined);
       throw error;

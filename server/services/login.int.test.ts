@@ -27,7 +27,7 @@ describe.each(databaseTargets())('POST /wx/login on $name', (target) => {
       token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       expiresAt: expect.any(String),
       isNew: true,
-      user: { id: expect.any(String), nickname: null, avatarUrl: null, hasProfile: false, phone: null, createdAt: expect.any(String) },
+      user: { id: expect.any(String), nickname: null, avatarUrl: null, hasProfile: false, phone: null, phoneBound: false, pendingReview: [], createdAt: expect.any(String) },
     });
     // The token's life starts at the login, in whole seconds (JWT exp), however long it took.
     expect(Date.parse(body.expiresAt)).toBeGreaterThanOrEqual(before + h.config.jwt.ttlSeconds * 1000 - 1_000);

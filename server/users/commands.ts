@@ -1,7 +1,7 @@
 // What a user (or the server on their behalf) asks for. The edge supplies the clock (`now`)
 // and what WeChat answered; the decider adds nothing from the outside world.
 
-import type { ProfileSource, UserEventMetadata } from './events.js';
+import type { ConsentDecision, ProfileSource, ReviewCheck, ReviewedField, UserEventMetadata } from './events.js';
 
 export interface Profile {
   nickname: string;
@@ -19,14 +19,26 @@ export interface LogIn {
     profile?: Profile;
     /** WeChat's trace id of the code2Session answer. */
     rid?: string;
+    /** Content review is on: a payload's nickname is stored as deferred, checked after the login. */
+    reviewProfile?: boolean;
     now: Date;
   };
   metadata?: UserEventMetadata;
 }
 
+/** What WeChat's content review made of a field's value (or why it was not asked yet). */
+export type ReviewResult =
+  | { kind: 'passed'; check: ReviewCheck; traceId?: string; label?: number }
+  | { kind: 'refused'; check: ReviewCheck; traceId?: string; label?: number }
+  | { kind: 'pending'; check: ReviewCheck; traceId?: string; suggest?: 'review' }
+  | { kind: 'deferred'; reason: 'not_visited' | 'with_login' };
+
+/** The review of each field the update changes (a risky value never reaches the command). */
+export type ProfileReview = { [Field in ReviewedField]?: Exclude<ReviewResult, { kind: 'refused' }> };
+
 export interface UpdateProfile {
   type: 'UpdateProfile';
-  data: { userId: string; nickname: string; avatarUrl: string; source?: ProfileSource; now: Date };
+  data: { userId: string; nickname: string; avatarUrl: string; source?: ProfileSource; review?: ProfileReview; now: Date };
   metadata?: UserEventMetadata;
 }
 
@@ -49,4 +61,43 @@ export interface EraseUser {
   metadata?: UserEventMetadata;
 }
 
-export type UserCommand = LogIn | UpdateProfile | BindPhone | RevokeSessions | EraseUser;
+/**
+ * A review result for a field already stored: applied only while the field still holds the
+ * value that was checked, or still awaits the asynchronous check with this trace id.
+ */
+export interface RecordReview {
+  type: 'RecordReview';
+  data: { userId: string; field: ReviewedField; checked: { value: string } | { traceId: string }; result: ReviewResult; now: Date };
+  metadata?: UserEventMetadata;
+}
+
+/** WeChat did not turn a phone-number code into a number. */
+export interface RecordPhoneFailure {
+  type: 'RecordPhoneFailure';
+  data: { userId: string; error: string; errcode?: number; now: Date };
+  metadata?: UserEventMetadata;
+}
+
+/** The phone says WeChat handed out no number (errno 1400001). */
+export interface ReportPhoneUnavailable {
+  type: 'ReportPhoneUnavailable';
+  data: { userId: string; errno: number; now: Date };
+  metadata?: UserEventMetadata;
+}
+
+export interface RecordConsent {
+  type: 'RecordConsent';
+  data: { userId: string; decision: ConsentDecision; guideVersion: string; now: Date };
+  metadata?: UserEventMetadata;
+}
+
+export type UserCommand =
+  | LogIn
+  | UpdateProfile
+  | BindPhone
+  | RevokeSessions
+  | EraseUser
+  | RecordReview
+  | RecordPhoneFailure
+  | ReportPhoneUnavailable
+  | RecordConsent;

@@ -3,9 +3,9 @@
 // `evolve` is the one fold of a user's events: the state decided from, the `users` row, and
 // a rebuild all come from it.
 
-import type { LogIn, Profile, UserCommand } from './commands.js';
+import type { LogIn, Profile, RecordReview, ReviewResult, UserCommand } from './commands.js';
 import { InvalidUserDataError, UserErasedError, UserNotFoundError } from './errors.js';
-import type { UserEvent, UserEventMetadata } from './events.js';
+import type { ReviewedField, UserEvent, UserEventMetadata } from './events.js';
 import { userIdFor } from './identity.js';
 import type { User } from './user.js';
 
@@ -39,6 +39,7 @@ function decideLogIn(command: LogIn, state: UserState): UserEvent[] {
   if (state !== null && state.erasedAt === null) {
     if (profile && (profile.nickname !== state.nickname || profile.avatarUrl !== state.avatarUrl)) {
       events.push({ type: 'ProfileUpdated', data: { userId, ...profile, source: 'wechat', at } });
+      if (command.data.reviewProfile && profile.nickname !== state.nickname) events.push(deferredWithLogin(userId, at));
     }
     const newUnionid = unionid && unionid !== state.unionid ? { unionid } : {};
     events.push({ type: 'UserLoggedIn', data: { userId, at, ...(rid ? { rid } : {}), ...newUnionid } });
@@ -46,9 +47,48 @@ function decideLogIn(command: LogIn, state: UserState): UserEvent[] {
     // Unknown, or erased and back: the first login (again) registers an empty account.
     events.push({ type: 'UserRegistered', data: { userId, appId, openid, ...(unionid ? { unionid } : {}), at } });
     if (profile) events.push({ type: 'ProfileUpdated', data: { userId, ...profile, source: 'wechat', at } });
+    if (profile && command.data.reviewProfile) events.push(deferredWithLogin(userId, at));
     events.push({ type: 'UserLoggedIn', data: { userId, at, ...(rid ? { rid } : {}) } });
   }
   return events.map((event) => withMetadata(event, command.metadata));
+}
+
+// A legacy payload's nickname is checked once the login is done, outside its statement.
+const deferredWithLogin = (userId: string, at: string): UserEvent => ({
+  type: 'ProfileReviewDeferred',
+  data: { userId, field: 'nickname', reason: 'with_login', at },
+});
+
+/** The event that records a review result for a field (none when it changes nothing). */
+function reviewEvent(user: User, field: ReviewedField, result: ReviewResult, at: string): UserEvent | undefined {
+  const userId = user.id;
+  const current = field === 'nickname' ? user.nicknameReview : user.avatarReview;
+  const trace = 'traceId' in result && result.traceId !== undefined ? { traceId: result.traceId } : {};
+  const label = 'label' in result && result.label !== undefined ? { label: result.label } : {};
+  switch (result.kind) {
+    case 'passed':
+      return { type: 'ProfileReviewPassed', data: { userId, field, check: result.check, ...trace, ...label, at } };
+    case 'refused':
+      return { type: 'ProfileReviewRefused', data: { userId, field, check: result.check, ...trace, ...label, at } };
+    case 'pending': {
+      const suggest = result.suggest ? { suggest: result.suggest } : {};
+      if (current === 'pending' && (field === 'nickname' || user.avatarTraceId === (result.traceId ?? null))) return undefined;
+      return { type: 'ProfileReviewRequested', data: { userId, field, check: result.check, ...trace, ...suggest, at } };
+    }
+    case 'deferred':
+      if (current === 'deferred') return undefined;
+      return { type: 'ProfileReviewDeferred', data: { userId, field, reason: result.reason, at } };
+  }
+}
+
+function decideRecordReview(command: RecordReview, user: User): UserEvent[] {
+  const { field, checked, result } = command.data;
+  const stillThere = 'value' in checked ? user[field] === checked.value : field === 'avatarUrl' && user.avatarTraceId === checked.traceId;
+  const reviewed = (field === 'nickname' ? user.nicknameReview : user.avatarReview) !== null;
+  // A verdict for a value replaced since, or for a field already judged, changes nothing.
+  if (!stillThere || !reviewed) return [];
+  const event = reviewEvent(user, field, result, command.data.now.toISOString());
+  return event ? [withMetadata(event, command.metadata)] : [];
 }
 
 function requireActive(state: UserState, userId: string): User {
@@ -78,12 +118,24 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
       if (nickname === user.nickname && avatarUrl === user.avatarUrl) return [];
       const source = command.data.source ?? 'fill_in';
       const at = command.data.now.toISOString();
-      return [
-        withMetadata(
-          { type: 'ProfileUpdated', data: { userId: user.id, nickname, avatarUrl, source, at } },
-          command.metadata,
-        ),
-      ];
+      const review = command.data.review ?? {};
+      const changed = (field: ReviewedField) => (field === 'nickname' ? nickname !== user.nickname : avatarUrl !== user.avatarUrl);
+      const reviewed = (['nickname', 'avatarUrl'] as const).filter((field) => review[field] !== undefined && changed(field));
+      // A synchronous pass is said in the update itself; anything still open gets its own event.
+      const passed = reviewed.filter((field) => review[field]!.kind === 'passed');
+      const updatedEvent: UserEvent = {
+        type: 'ProfileUpdated',
+        data: { userId: user.id, nickname, avatarUrl, source, ...(passed.length > 0 ? { passedReview: passed } : {}), at },
+      };
+      const events: UserEvent[] = [updatedEvent];
+      // Reviews start from the updated record: a changed field has no review state yet.
+      const updated = evolve(user, updatedEvent)!;
+      for (const field of reviewed) {
+        if (review[field]!.kind === 'passed') continue;
+        const event = reviewEvent(updated, field, review[field]!, at);
+        if (event) events.push(event);
+      }
+      return events.map((event) => withMetadata(event, command.metadata));
     }
 
     case 'BindPhone': {
@@ -123,6 +175,36 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
       ];
     }
 
+    case 'RecordReview':
+      return decideRecordReview(command, requireActive(state, command.data.userId));
+
+    case 'RecordPhoneFailure': {
+      const user = requireActive(state, command.data.userId);
+      const { error, errcode } = command.data;
+      const at = command.data.now.toISOString();
+      return [
+        withMetadata(
+          { type: 'PhoneNumberNotBound', data: { userId: user.id, error, ...(errcode === undefined ? {} : { errcode }), at } },
+          command.metadata,
+        ),
+      ];
+    }
+
+    case 'ReportPhoneUnavailable': {
+      const user = requireActive(state, command.data.userId);
+      const at = command.data.now.toISOString();
+      return [withMetadata({ type: 'PhoneNumberUnavailable', data: { userId: user.id, errno: command.data.errno, at } }, command.metadata)];
+    }
+
+    case 'RecordConsent': {
+      const user = requireActive(state, command.data.userId);
+      const guideVersion = required('guideVersion', command.data.guideVersion, 64);
+      const { decision } = command.data;
+      if (decision === user.consent && guideVersion === user.consentGuideVersion) return []; // the same answer again
+      const at = command.data.now.toISOString();
+      return [withMetadata({ type: 'ConsentRecorded', data: { userId: user.id, decision, guideVersion, at } }, command.metadata)];
+    }
+
     default: {
       const unknown: never = command;
       throw new TypeError(`Unknown user command ${(unknown as { type: string }).type}`);
@@ -148,6 +230,12 @@ export function evolve(state: UserState, event: UserEvent): UserState {
       lastLoginAt: null,
       loginCount: 0,
       erasedAt: null,
+      nicknameReview: null,
+      avatarReview: null,
+      avatarTraceId: null,
+      consent: null,
+      consentGuideVersion: null,
+      consentAt: null,
     };
   }
   if (state === null) return null; // no registration seen: nothing to update
@@ -160,8 +248,41 @@ export function evolve(state: UserState, event: UserEvent): UserState {
         loginCount: state.loginCount + 1,
       };
     // Personal fields of an erased user's events read back absent (`redacted`): kept as they are.
-    case 'ProfileUpdated':
-      return { ...state, nickname: event.data.nickname ?? state.nickname, avatarUrl: event.data.avatarUrl ?? state.avatarUrl };
+    case 'ProfileUpdated': {
+      const nickname = event.data.nickname ?? state.nickname;
+      const avatarUrl = event.data.avatarUrl ?? state.avatarUrl;
+      // A new value has not been reviewed: whatever was said of the old one does not apply.
+      const nicknameReview = nickname === state.nickname ? state.nicknameReview : null;
+      const avatarKept = avatarUrl === state.avatarUrl;
+      return {
+        ...state,
+        nickname,
+        avatarUrl,
+        nicknameReview,
+        avatarReview: avatarKept ? state.avatarReview : null,
+        avatarTraceId: avatarKept ? state.avatarTraceId : null,
+      };
+    }
+    case 'ProfileReviewRequested':
+    case 'ProfileReviewDeferred': {
+      const review = event.type === 'ProfileReviewRequested' ? 'pending' : 'deferred';
+      if (event.data.field === 'nickname') return { ...state, nicknameReview: review };
+      const traceId = event.type === 'ProfileReviewRequested' ? (event.data.traceId ?? null) : null;
+      return { ...state, avatarReview: review, avatarTraceId: traceId };
+    }
+    case 'ProfileReviewPassed':
+      return event.data.field === 'nickname'
+        ? { ...state, nicknameReview: null }
+        : { ...state, avatarReview: null, avatarTraceId: null };
+    case 'ProfileReviewRefused':
+      return event.data.field === 'nickname'
+        ? { ...state, nickname: null, nicknameReview: null }
+        : { ...state, avatarUrl: null, avatarReview: null, avatarTraceId: null };
+    case 'PhoneNumberNotBound':
+    case 'PhoneNumberUnavailable':
+      return state; // kept in the log for the record; the user is unchanged
+    case 'ConsentRecorded':
+      return { ...state, consent: event.data.decision, consentGuideVersion: event.data.guideVersion, consentAt: new Date(event.data.at) };
     case 'PhoneNumberBound':
       return { ...state, phone: event.data.phone ?? state.phone, phoneCountryCode: event.data.countryCode ?? state.phoneCountryCode };
     case 'SessionsRevoked':
@@ -174,6 +295,9 @@ export function evolve(state: UserState, event: UserEvent): UserState {
         avatarUrl: null,
         phone: null,
         phoneCountryCode: null,
+        nicknameReview: null,
+        avatarReview: null,
+        avatarTraceId: null,
         tokenVersion: event.data.tokenVersion,
         erasedAt: new Date(event.data.at),
       };

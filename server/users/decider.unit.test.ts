@@ -175,3 +175,101 @@ describe('user ids', () => {
     expect(userIdFor(appId, 'o-openid-2')).not.toBe(userId);
   });
 });
+
+describe('content review of the profile', () => {
+  const update = (review: Extract<UserCommand, { type: 'UpdateProfile' }>['data']['review'], nickname = 'Lan', avatarUrl = 'https://a/lan.png'): UserCommand => ({
+    type: 'UpdateProfile',
+    data: { userId, nickname, avatarUrl, review, now: t2 },
+  });
+
+  it('stores a nickname WeChat wants reviewed as pending, and an avatar as pending on its trace id', () => {
+    given([registered, loggedIn])
+      .when(update({ nickname: { kind: 'pending', check: 'msg_sec_check', suggest: 'review' }, avatarUrl: { kind: 'pending', check: 'media_check_async', traceId: 'tr-1' } }))
+      .then([
+        { type: 'ProfileUpdated', data: { userId, nickname: 'Lan', avatarUrl: 'https://a/lan.png', source: 'fill_in', at: at2 } },
+        { type: 'ProfileReviewRequested', data: { userId, field: 'nickname', check: 'msg_sec_check', suggest: 'review', at: at2 } },
+        { type: 'ProfileReviewRequested', data: { userId, field: 'avatarUrl', check: 'media_check_async', traceId: 'tr-1', at: at2 } },
+      ]);
+  });
+
+  it('reviews only the fields that changed', () => {
+    given([registered, profiled])
+      .when(update({ nickname: { kind: 'passed', check: 'msg_sec_check' }, avatarUrl: { kind: 'pending', check: 'media_check_async', traceId: 'tr-2' } }, 'Mei'))
+      .then([
+        { type: 'ProfileUpdated', data: { userId, nickname: 'Mei', avatarUrl: 'https://a/lan.png', source: 'fill_in', at: at2 } },
+        { type: 'ProfileReviewRequested', data: { userId, field: 'avatarUrl', check: 'media_check_async', traceId: 'tr-2', at: at2 } },
+      ]);
+    given([registered, profiled])
+      .when(update({ nickname: { kind: 'passed', check: 'msg_sec_check', label: 100 } }, 'Lan', 'https://a/mei.png'))
+      .then([
+        { type: 'ProfileUpdated', data: { userId, nickname: 'Lan', avatarUrl: 'https://a/mei.png', source: 'fill_in', passedReview: ['nickname'], at: at2 } },
+      ]);
+  });
+
+  const requested: UserEvent = { type: 'ProfileReviewRequested', data: { userId, field: 'avatarUrl', check: 'media_check_async', traceId: 'tr-1', at: at1 } };
+  const verdict = (result: Extract<UserCommand, { type: 'RecordReview' }>['data']['result'], traceId = 'tr-1'): UserCommand => ({
+    type: 'RecordReview',
+    data: { userId, field: 'avatarUrl', checked: { traceId }, result, now: t2 },
+  });
+
+  it('a risky verdict removes the avatar; a pass keeps it; a verdict for another check changes nothing', () => {
+    const history = [registered, profiled, requested];
+    given(history)
+      .when(verdict({ kind: 'refused', check: 'media_check_async', traceId: 'tr-1', label: 20002 }))
+      .then([{ type: 'ProfileReviewRefused', data: { userId, field: 'avatarUrl', check: 'media_check_async', traceId: 'tr-1', label: 20002, at: at2 } }]);
+    given(history).when(verdict({ kind: 'passed', check: 'media_check_async', traceId: 'tr-1' })).then([
+      { type: 'ProfileReviewPassed', data: { userId, field: 'avatarUrl', check: 'media_check_async', traceId: 'tr-1', at: at2 } },
+    ]);
+    given(history).when(verdict({ kind: 'refused', check: 'media_check_async', traceId: 'tr-0' }, 'tr-0')).then([]);
+    const refused = stateFrom([...history, { type: 'ProfileReviewRefused', data: { userId, field: 'avatarUrl', check: 'media_check_async', traceId: 'tr-1', at: at2 } }]);
+    expect(refused).toMatchObject({ nickname: 'Mei', avatarUrl: null, avatarReview: null, avatarTraceId: null });
+    // The same verdict pushed twice is applied once.
+    given([...history, { type: 'ProfileReviewPassed', data: { userId, field: 'avatarUrl', check: 'media_check_async', traceId: 'tr-1', at: at2 } }])
+      .when(verdict({ kind: 'passed', check: 'media_check_async', traceId: 'tr-1' }))
+      .then([]);
+  });
+
+  it('a legacy payload nickname is deferred to after the login, and a deferred check applies only to the value checked', () => {
+    given([])
+      .when(logIn({ profile: { nickname: 'Mei', avatarUrl: 'https://a/mei.png' }, reviewProfile: true }))
+      .then([
+        { type: 'UserRegistered', data: { userId, appId, openid, at: at2 } },
+        { type: 'ProfileUpdated', data: { userId, nickname: 'Mei', avatarUrl: 'https://a/mei.png', source: 'wechat', at: at2 } },
+        { type: 'ProfileReviewDeferred', data: { userId, field: 'nickname', reason: 'with_login', at: at2 } },
+        { type: 'UserLoggedIn', data: { userId, at: at2 } },
+      ]);
+    const deferred: UserEvent = { type: 'ProfileReviewDeferred', data: { userId, field: 'nickname', reason: 'not_visited', at: at1 } };
+    const check = (value: string): UserCommand => ({
+      type: 'RecordReview',
+      data: { userId, field: 'nickname', checked: { value }, result: { kind: 'refused', check: 'msg_sec_check' }, now: t2 },
+    });
+    given([registered, profiled, deferred]).when(check('Mei')).then([
+      { type: 'ProfileReviewRefused', data: { userId, field: 'nickname', check: 'msg_sec_check', at: at2 } },
+    ]);
+    given([registered, profiled, deferred]).when(check('Someone else')).then([]);
+  });
+});
+
+describe('phone outcomes and consent', () => {
+  it('records a code WeChat refused and the quota the phone found spent, changing nothing else', () => {
+    given([registered]).when({ type: 'RecordPhoneFailure', data: { userId, error: 'WECHAT_PHONE_CODE_INVALID', errcode: 40029, now: t2 } }).then([
+      { type: 'PhoneNumberNotBound', data: { userId, error: 'WECHAT_PHONE_CODE_INVALID', errcode: 40029, at: at2 } },
+    ]);
+    given([registered]).when({ type: 'ReportPhoneUnavailable', data: { userId, errno: 1400001, now: t2 } }).then([
+      { type: 'PhoneNumberUnavailable', data: { userId, errno: 1400001, at: at2 } },
+    ]);
+  });
+
+  it('records consent given and withdrawn with the guide version; the same answer twice once', () => {
+    const consent = (decision: 'given' | 'refused' | 'withdrawn', guideVersion = '2025-05'): UserCommand => ({
+      type: 'RecordConsent',
+      data: { userId, decision, guideVersion, now: t2 },
+    });
+    const given1: UserEvent = { type: 'ConsentRecorded', data: { userId, decision: 'given', guideVersion: '2025-05', at: at1 } };
+    given([registered]).when(consent('given')).then([{ type: 'ConsentRecorded', data: { userId, decision: 'given', guideVersion: '2025-05', at: at2 } }]);
+    given([registered, given1]).when(consent('given')).then([]);
+    given([registered, given1]).when(consent('withdrawn')).then([{ type: 'ConsentRecorded', data: { userId, decision: 'withdrawn', guideVersion: '2025-05', at: at2 } }]);
+    given([registered, erased]).when(consent('given')).thenFails({ code: 'USER_ERASED' });
+    expect(stateFrom([registered, given1])).toMatchObject({ consent: 'given', consentGuideVersion: '2025-05', consentAt: t1 });
+  });
+});

@@ -35,7 +35,8 @@ export type ProfileSource = 'wechat' | 'fill_in';
 
 export interface ProfileUpdated {
   type: 'ProfileUpdated';
-  data: Redactable & { userId: string; nickname?: string; avatarUrl?: string; source: ProfileSource; at: string };
+  /** `passedReview`: fields whose new value passed a synchronous content check before it was stored. */
+  data: Redactable & { userId: string; nickname?: string; avatarUrl?: string; source: ProfileSource; passedReview?: ReviewedField[]; at: string };
   metadata?: UserEventMetadata;
 }
 
@@ -59,13 +60,82 @@ export interface UserErased {
   metadata?: UserEventMetadata;
 }
 
+/** A profile field whose stored value passes content review. */
+export type ReviewedField = 'nickname' | 'avatarUrl';
+
+/**
+ * `pending`: WeChat has it (a text answered "review", or an image whose verdict is pushed later);
+ * `deferred`: not checked yet (WeChat refused because the person had not visited in 2 hours, or
+ * the field came with a login's payload): checked after the person's next login.
+ */
+export type ReviewState = 'pending' | 'deferred';
+
+/** WeChat's security checks: text at once, images with the verdict pushed later. */
+export type ReviewCheck = 'msg_sec_check' | 'media_check_async';
+
+export interface ProfileReviewRequested {
+  type: 'ProfileReviewRequested';
+  /** `traceId` of an asynchronous check; `suggest` "review" when a text check said so. */
+  data: { userId: string; field: ReviewedField; check: ReviewCheck; traceId?: string; suggest?: 'review'; at: string };
+  metadata?: UserEventMetadata;
+}
+
+export interface ProfileReviewDeferred {
+  type: 'ProfileReviewDeferred';
+  data: { userId: string; field: ReviewedField; reason: 'not_visited' | 'with_login'; at: string };
+  metadata?: UserEventMetadata;
+}
+
+export interface ProfileReviewPassed {
+  type: 'ProfileReviewPassed';
+  data: { userId: string; field: ReviewedField; check: ReviewCheck; traceId?: string; label?: number; at: string };
+  metadata?: UserEventMetadata;
+}
+
+/** The field's value was found risky and is removed. */
+export interface ProfileReviewRefused {
+  type: 'ProfileReviewRefused';
+  data: { userId: string; field: ReviewedField; check: ReviewCheck; traceId?: string; label?: number; at: string };
+  metadata?: UserEventMetadata;
+}
+
+/** A phone-number code that WeChat did not turn into a number (the code is never sent again). */
+export interface PhoneNumberNotBound {
+  type: 'PhoneNumberNotBound';
+  data: { userId: string; error: string; errcode?: number; at: string };
+  metadata?: UserEventMetadata;
+}
+
+/** The phone reported that WeChat handed out no number (errno 1400001: the app's quota is spent). */
+export interface PhoneNumberUnavailable {
+  type: 'PhoneNumberUnavailable';
+  data: { userId: string; errno: number; at: string };
+  metadata?: UserEventMetadata;
+}
+
+export type ConsentDecision = 'given' | 'refused' | 'withdrawn';
+
+/** The person's answer to the app's privacy guide, as the phone reported it. */
+export interface ConsentRecorded {
+  type: 'ConsentRecorded';
+  data: { userId: string; decision: ConsentDecision; guideVersion: string; at: string };
+  metadata?: UserEventMetadata;
+}
+
 export type UserEvent =
   | UserRegistered
   | UserLoggedIn
   | ProfileUpdated
   | PhoneNumberBound
   | SessionsRevoked
-  | UserErased;
+  | UserErased
+  | ProfileReviewRequested
+  | ProfileReviewDeferred
+  | ProfileReviewPassed
+  | ProfileReviewRefused
+  | PhoneNumberNotBound
+  | PhoneNumberUnavailable
+  | ConsentRecorded;
 
 export type UserEventType = UserEvent['type'];
 
@@ -76,6 +146,13 @@ export const USER_EVENT_TYPES: readonly UserEventType[] = [
   'PhoneNumberBound',
   'SessionsRevoked',
   'UserErased',
+  'ProfileReviewRequested',
+  'ProfileReviewDeferred',
+  'ProfileReviewPassed',
+  'ProfileReviewRefused',
+  'PhoneNumberNotBound',
+  'PhoneNumberUnavailable',
+  'ConsentRecorded',
 ];
 
 /** The fields of each event that are personal data, sealed in the log. */
@@ -86,6 +163,13 @@ export const PERSONAL_FIELDS: Record<UserEventType, readonly string[]> = {
   PhoneNumberBound: ['phone', 'countryCode'],
   SessionsRevoked: [],
   UserErased: [],
+  ProfileReviewRequested: [],
+  ProfileReviewDeferred: [],
+  ProfileReviewPassed: [],
+  ProfileReviewRefused: [],
+  PhoneNumberNotBound: [],
+  PhoneNumberUnavailable: [],
+  ConsentRecorded: [],
 };
 
 export function isUserEventType(type: string): type is UserEventType {

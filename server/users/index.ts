@@ -1,8 +1,33 @@
 // The users domain: a person's events, the decider that makes them, the record they fold into,
 // and the repository over the event store.
 
-export type { BindPhone, EraseUser, LogIn, Profile, RevokeSessions, UpdateProfile, UserCommand } from './commands.js';
 export type {
+  BindPhone,
+  EraseUser,
+  LogIn,
+  Profile,
+  ProfileReview,
+  RecordConsent,
+  RecordPhoneFailure,
+  RecordReview,
+  ReportPhoneUnavailable,
+  ReviewResult,
+  RevokeSessions,
+  UpdateProfile,
+  UserCommand,
+} from './commands.js';
+export type {
+  ConsentDecision,
+  ConsentRecorded,
+  PhoneNumberNotBound,
+  PhoneNumberUnavailable,
+  ProfileReviewDeferred,
+  ProfileReviewPassed,
+  ProfileReviewRefused,
+  ProfileReviewRequested,
+  ReviewCheck,
+  ReviewedField,
+  ReviewState,
   PhoneNumberBound,
   ProfileSource,
   ProfileUpdated,

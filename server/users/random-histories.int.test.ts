@@ -11,7 +11,7 @@ import { mulberry32 } from '../../testing/prng.js';
 import { AppError } from '../errors.js';
 import { readStream } from '../store/read.js';
 import { readSnapshot } from '../store/snapshots.js';
-import type { Profile, UserCommand } from './commands.js';
+import type { Profile, ProfileReview, RecordReview, UserCommand } from './commands.js';
 import { decide, stateFrom, type UserState } from './decider.js';
 import type { UserEvent, UserEventType } from './events.js';
 import { userIdFor, userStreamId } from './identity.js';
@@ -43,13 +43,32 @@ const PHONES = [
   { phone: '', countryCode: '86' }, // refused
 ] as const;
 
+const REVIEWS: readonly (ProfileReview | undefined)[] = [
+  undefined,
+  { nickname: { kind: 'passed', check: 'msg_sec_check', label: 100 } },
+  { nickname: { kind: 'pending', check: 'msg_sec_check', suggest: 'review' }, avatarUrl: { kind: 'pending', check: 'media_check_async', traceId: 'tr-1' } },
+  { nickname: { kind: 'deferred', reason: 'not_visited' }, avatarUrl: { kind: 'deferred', reason: 'not_visited' } },
+];
+const CHECKED: readonly RecordReview['data']['checked'][] = [{ value: 'Mei' }, { value: 'Lan' }, { value: 'https://img/lan2.png' }, { traceId: 'tr-1' }, { traceId: 'tr-2' }];
+const RESULTS: readonly RecordReview['data']['result'][] = [
+  { kind: 'passed', check: 'media_check_async', traceId: 'tr-1', label: 100 },
+  { kind: 'passed', check: 'msg_sec_check' },
+  { kind: 'refused', check: 'msg_sec_check', label: 20001 },
+  { kind: 'pending', check: 'media_check_async', traceId: 'tr-2' },
+  { kind: 'deferred', reason: 'not_visited' },
+];
+
 function randomCommand(random: Random, appId: string, openid: string, state: UserState, now: Date): UserCommand {
   const userId = userIdFor(appId, openid);
   // After an erasure, mostly come back; otherwise any command, valid or not for the state.
+  // A field under review mostly gets its verdict next, before another change resets it.
+  const reviewing = Boolean(state && !state.erasedAt && (state.nicknameReview || state.avatarReview));
   const kind =
     state?.erasedAt && random() < 0.6
       ? 'LogIn'
-      : pick(random, ['LogIn', 'LogIn', 'UpdateProfile', 'BindPhone', 'RevokeSessions', 'EraseUser'] as const);
+      : reviewing && random() < 0.5
+        ? 'RecordReview'
+        : pick(random, ['LogIn', 'LogIn', 'UpdateProfile', 'UpdateProfile', 'BindPhone', 'RevokeSessions', 'EraseUser', 'RecordReview', 'RecordReview', 'RecordConsent', 'ReportPhoneUnavailable', 'RecordPhoneFailure'] as const);
   switch (kind) {
     case 'LogIn': {
       const unionid = pick(random, UNIONIDS);
@@ -60,8 +79,25 @@ function randomCommand(random: Random, appId: string, openid: string, state: Use
         ...(random() < 0.2 ? { metadata: { requestId: 'req-1' } } : {}),
       };
     }
-    case 'UpdateProfile':
-      return { type: 'UpdateProfile', data: { userId, ...pick(random, FILLED_PROFILES), now } };
+    case 'UpdateProfile': {
+      const review = pick(random, REVIEWS);
+      return { type: 'UpdateProfile', data: { userId, ...pick(random, FILLED_PROFILES), ...(review ? { review } : {}), now } };
+    }
+    case 'RecordReview': {
+      // Mostly a field under review: a verdict for nothing pending decides nothing.
+      const underReview = (['nickname', 'avatarUrl'] as const).filter((each) => (each === 'nickname' ? state?.nicknameReview : state?.avatarReview));
+      const field = underReview.length > 0 && random() < 0.7 ? pick(random, underReview) : pick(random, ['nickname', 'avatarUrl'] as const);
+      // Half the time a verdict for what the user holds now (a push or a deferred check that still applies).
+      const current = field === 'avatarUrl' && state?.avatarTraceId ? { traceId: state.avatarTraceId } : state?.[field] ? { value: state[field]! } : undefined;
+      const checked = current && random() < 0.5 ? current : pick(random, CHECKED);
+      return { type: 'RecordReview', data: { userId, field, checked, result: pick(random, RESULTS), now } };
+    }
+    case 'RecordConsent':
+      return { type: 'RecordConsent', data: { userId, decision: pick(random, ['given', 'refused', 'withdrawn'] as const), guideVersion: pick(random, ['v1', 'v2', ' ']), now } };
+    case 'ReportPhoneUnavailable':
+      return { type: 'ReportPhoneUnavailable', data: { userId, errno: 1400001, now } };
+    case 'RecordPhoneFailure':
+      return { type: 'RecordPhoneFailure', data: { userId, error: 'WECHAT_PHONE_CODE_INVALID', errcode: 40029, now } };
     case 'BindPhone':
       return { type: 'BindPhone', data: { userId, ...pick(random, PHONES), now } };
     case 'RevokeSessions':
@@ -89,7 +125,7 @@ interface Coverage {
 }
 
 const HISTORIES = 16;
-const STEPS = 20;
+const STEPS = 24;
 
 describe.each(databaseTargets())('random user histories on $name', (target) => {
   let db: TestDatabase;
@@ -144,9 +180,10 @@ describe.each(databaseTargets())('random user histories on $name', (target) => {
     for (const seed of seeds) await runHistory(seed, coverage);
     if (only) return;
     // The histories reached every event and the paths that matter (else the check proves little).
-    expect([...coverage.types].sort()).toEqual(
-      ['PhoneNumberBound', 'ProfileUpdated', 'SessionsRevoked', 'UserErased', 'UserLoggedIn', 'UserRegistered'],
-    );
+    expect([...coverage.types].sort()).toEqual([
+      'ConsentRecorded', 'PhoneNumberBound', 'PhoneNumberNotBound', 'PhoneNumberUnavailable', 'ProfileReviewDeferred', 'ProfileReviewPassed',
+      'ProfileReviewRefused', 'ProfileReviewRequested', 'ProfileUpdated', 'SessionsRevoked', 'UserErased', 'UserLoggedIn', 'UserRegistered',
+    ]);
     expect(coverage.backAfterErasure).toBeGreaterThan(3);
     expect(coverage.refusals).toBeGreaterThan(10);
   });

@@ -3,6 +3,7 @@
 // a case in `evolve` (./decider.ts) and a migration.
 
 import type { ColumnTable } from '../store/columns.js';
+import type { ConsentDecision, ReviewState } from './events.js';
 
 export interface User {
   id: string;
@@ -22,6 +23,15 @@ export interface User {
   loginCount: number;
   /** Set once the person erased their account: the personal fields are gone. */
   erasedAt: Date | null;
+  /** Where the nickname's content review stands; null: passed, or never asked for. */
+  nicknameReview: ReviewState | null;
+  avatarReview: ReviewState | null;
+  /** The asynchronous check of the avatar whose verdict is awaited (WeChat's trace_id). */
+  avatarTraceId: string | null;
+  /** The person's last answer to the privacy guide, and which version of it they saw. */
+  consent: ConsentDecision | null;
+  consentGuideVersion: string | null;
+  consentAt: Date | null;
 }
 
 export const USER_COLUMNS: ColumnTable<User> = {
@@ -38,6 +48,12 @@ export const USER_COLUMNS: ColumnTable<User> = {
   lastLoginAt: { name: 'last_login_at', type: 'timestamptz' },
   loginCount: { name: 'login_count', type: 'integer' },
   erasedAt: { name: 'erased_at', type: 'timestamptz' },
+  nicknameReview: { name: 'nickname_review', type: 'text' },
+  avatarReview: { name: 'avatar_review', type: 'text' },
+  avatarTraceId: { name: 'avatar_trace_id', type: 'text' },
+  consent: { name: 'consent', type: 'text' },
+  consentGuideVersion: { name: 'consent_guide_version', type: 'text' },
+  consentAt: { name: 'consent_at', type: 'timestamptz' },
 };
 
 export const isErased = (user: User): boolean => user.erasedAt !== null;

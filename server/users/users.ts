@@ -6,10 +6,10 @@ import type { AppendPart } from '../store/append.js';
 import type { Database, Queryable } from '../store/database.js';
 import { createEventStore, type EventStore, type EventStoreOptions } from '../store/event-store.js';
 import type { RebuildOptions } from '../store/snapshots.js';
-import type { LogIn, Profile, UserCommand } from './commands.js';
+import type { LogIn, Profile, ProfileReview, UserCommand } from './commands.js';
 import { decide } from './decider.js';
 import { UserNotFoundError } from './errors.js';
-import type { ProfileSource, UserEvent, UserEventMetadata } from './events.js';
+import type { ConsentDecision, ProfileSource, UserEvent, UserEventMetadata } from './events.js';
 import { userIdFor, userStreamId } from './identity.js';
 import { recordLoginFailure, type FailedLogin } from './login-failures.js';
 import { forgetSessionKeyPart, SessionKeys } from './session-keys.js';
@@ -106,12 +106,32 @@ export class Users {
     return { isNew: result.isNew, user: result.user };
   }
 
-  updateProfile(userId: string, profile: Profile & { source?: ProfileSource }, now: Date, metadata?: UserEventMetadata): Promise<User> {
+  updateProfile(userId: string, profile: Profile & { source?: ProfileSource; review?: ProfileReview }, now: Date, metadata?: UserEventMetadata): Promise<User> {
     return this.#user({ type: 'UpdateProfile', data: { userId, ...profile, now }, ...(metadata && { metadata }) });
   }
 
   bindPhone(userId: string, phone: { phone: string; countryCode: string }, now: Date, metadata?: UserEventMetadata): Promise<User> {
     return this.#user({ type: 'BindPhone', data: { userId, ...phone, now }, ...(metadata && { metadata }) });
+  }
+
+  /** WeChat did not turn a phone-number code into a number: recorded, the user unchanged. */
+  recordPhoneFailure(userId: string, failure: { error: string; errcode?: number }, now: Date, metadata?: UserEventMetadata): Promise<User> {
+    return this.#user({ type: 'RecordPhoneFailure', data: { userId, ...failure, now }, ...(metadata && { metadata }) });
+  }
+
+  /** The phone found no number to hand out (errno 1400001): recorded, the user unchanged. */
+  reportPhoneUnavailable(userId: string, errno: number, now: Date, metadata?: UserEventMetadata): Promise<User> {
+    return this.#user({ type: 'ReportPhoneUnavailable', data: { userId, errno, now }, ...(metadata && { metadata }) });
+  }
+
+  recordConsent(userId: string, consent: { decision: ConsentDecision; guideVersion: string }, now: Date, metadata?: UserEventMetadata): Promise<User> {
+    return this.#user({ type: 'RecordConsent', data: { userId, ...consent, now }, ...(metadata && { metadata }) });
+  }
+
+  /** The user whose avatar awaits the asynchronous check with this trace id. */
+  async findByAvatarTrace(traceId: string): Promise<User | null> {
+    const { rows } = await this.db.query(`${SELECT_USERS} WHERE ${USER_COLUMNS.avatarTraceId.name} = $1`, [traceId]);
+    return rows[0] ? recordFromRow(USER_COLUMNS, rows[0]) : null;
   }
 
   /** Logout everywhere: the user with the raised token version. */

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import type { SimulatorContext } from '../context.js';
 import { controlRoutes } from './control-routes.js';
 import { deviceError } from './device-error.js';
+import { reviewRoutes } from './review-routes.js';
 import { userRoutes } from './user-routes.js';
 
 /** The device half under `/__sim/…`: zod-validated JSON, bad input answered 400 with a reason. */
@@ -26,4 +27,5 @@ export async function devicePlugin(app: FastifyInstance, ctx: SimulatorContext):
 
   userRoutes(app, ctx);
   controlRoutes(app, ctx);
+  reviewRoutes(app, ctx);
 }

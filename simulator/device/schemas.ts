@@ -61,3 +61,46 @@ export const FaultBody = z
   );
 
 export const ClockBody = z.object({ advanceMs: z.number().int() }).strict();
+
+export const AppQuery = z.object({ appId });
+
+export const PhoneQuotaBody = z
+  .object({
+    appId,
+    packages: z
+      .array(
+        z
+          .object({
+            all: z.number().int().min(0).max(100_000_000),
+            used: z.number().int().min(0).optional(),
+            status: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional().describe('1 active, 2 not yet, 3 expired'),
+            source: z.number().int().optional().describe('1 the trial, 2 bought'),
+          })
+          .strict(),
+      )
+      .max(100),
+  })
+  .strict();
+
+export const ContentReviewBody = z
+  .object({
+    rules: z
+      .array(
+        z
+          .object({
+            contains: z.string().min(1).max(256),
+            suggest: z.enum(['pass', 'review', 'risky']),
+            label: z.number().int().optional(),
+            check: z.enum(['text', 'image']).optional(),
+          })
+          .strict(),
+      )
+      .max(100)
+      .optional(),
+    pushDelayMs: z.number().int().min(0).max(1_800_000).nullable().optional().describe('null holds every push until /__sim/content-review/flush'),
+    endpoint: z
+      .object({ appId, url: z.url({ protocol: /^https?$/ }), token: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'token: 3 to 32 letters and digits') })
+      .strict()
+      .optional(),
+  })
+  .strict();

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SimulatorContext } from '../context.js';
+import { NO_QUOTA_ERRNO } from '../phone-quota.js';
 import type { Lookup, SimUser } from '../users.js';
 import { lookupError } from './device-error.js';
 import { CreateUserBody, OpenidParams, UserInfoBody, UserRef } from './schemas.js';
@@ -69,9 +70,13 @@ export function userRoutes(root: FastifyInstance, ctx: SimulatorContext): void {
     ),
   );
 
+  // The button's success callback is what WeChat charges for; with the quota spent it fails instead.
   app.post('/__sim/phone-code', { schema: { body: UserRef } }, async (request, reply) =>
-    withUser(ctx.users.findUser(request.body.appId, request.body.openid), reply, (user) => ({
-      code: ctx.users.issuePhoneCode(user),
-    })),
+    withUser(ctx.users.findUser(request.body.appId, request.body.openid), reply, (user) => {
+      if (!ctx.quota.charge(user.appId)) {
+        return { errcode: NO_QUOTA_ERRNO, errno: NO_QUOTA_ERRNO, errmsg: 'getPhoneNumber:fail no permission' };
+      }
+      return { code: ctx.users.issuePhoneCode(user) };
+    }),
   );
 }

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { SimulatorContext } from '../context.js';
 import { wechatError } from '../wechat-errors.js';
 import { accessTokenRoutes } from './access-token.js';
+import { chargeUsageRoutes } from './charge-usage.js';
 import { checkSessionRoutes } from './check-session.js';
+import { contentSecurityRoutes } from './content-security.js';
 import { code2SessionRoutes } from './code2session.js';
 import { phoneNumberRoutes } from './phone-number.js';
 
@@ -24,4 +26,6 @@ export async function wechatApiPlugin(app: FastifyInstance, ctx: SimulatorContex
   accessTokenRoutes(app, ctx);
   phoneNumberRoutes(app, ctx);
   checkSessionRoutes(app, ctx);
+  contentSecurityRoutes(app, ctx);
+  chargeUsageRoutes(app, ctx);
 }

@@ -5,7 +5,17 @@
 
 import { WeChatError } from './errors.js';
 
-export type WeChatApi = 'code2Session' | 'stableToken' | 'getPhoneNumber' | 'checkSessionKey';
+export type WeChatApi =
+  | 'code2Session'
+  | 'stableToken'
+  | 'getPhoneNumber'
+  | 'checkSessionKey'
+  | 'msgSecCheck'
+  | 'mediaCheckAsync'
+  | 'chargeUsage';
+
+/** The v2 security checks: the person has not opened the mini program in the last 2 hours. */
+export const NOT_VISITED = 61010;
 
 /** Our credentials or request were refused: an operator must look, retrying will not help. */
 const MISCONFIGURED = new Set([40002, 40013, 40125, 40164, 40243, 41002, 41004, 43002, 47001]);
@@ -46,6 +56,10 @@ export function weChatErrorFor(api: WeChatApi, errcode: number, errmsg: unknown,
     }
     case 40226:
       return new WeChatError('WECHAT_USER_BLOCKED', 'WeChat blocked this login: the account is flagged as high-risk.', base);
+    case NOT_VISITED:
+      return new WeChatError('WECHAT_USER_NOT_VISITED', 'WeChat checks content only for people who opened the mini program in the last 2 hours; it is checked after their next login.', base);
+    case 45009:
+      return new WeChatError('WECHAT_DAILY_QUOTA_SPENT', "WeChat's daily quota for this call is spent; try again tomorrow.", { ...base, retryable: true });
   }
   if (MISCONFIGURED.has(errcode)) {
     return new WeChatError('WECHAT_MISCONFIGURED', `WeChat refused this server's credentials or request (errcode ${errcode}); the operator must check the configuration.`, base);

@@ -6,8 +6,10 @@ import { isAppError } from '../../errors.js';
 import { AppUnknownError } from '../login-provider.js';
 import { WeChatError } from './errors.js';
 import { createAccessTokens, createMemoryAccessTokenCache, type AccessTokenCache } from './access-token.js';
+import { parseMediaTrace, parseTextVerdict, PROFILE_SCENE, type ContentVerdict } from './content-security.js';
 import type { Telemetry } from '../../observability/telemetry.js';
 import { STALE_ACCESS_TOKEN, weChatUnavailable } from './errcodes.js';
+import { parseUsagePage, usageOf, type PhoneQuotaUsage, type QuotaPackage } from './phone-quota.js';
 import { createWeChatHttp, type WeChatAnswer, type WeChatLogger, type WeChatRequest } from './http.js';
 import { createHttpTransport, type WeChatTransport } from './transport.js';
 
@@ -51,7 +53,16 @@ export interface WeChatGateway {
   getPhoneNumber(appId: string, phoneCode: string): Promise<PhoneNumber>;
   /** Whether sessionKey is still the user's current session_key at WeChat. */
   checkSessionKey(appId: string, openid: string, sessionKey: string): Promise<boolean>;
+  /** msg_sec_check v2 of a profile text (scene 1); the person must have visited in the last 2 hours. */
+  checkText(appId: string, openid: string, content: string): Promise<ContentVerdict>;
+  /** media_check_async v2 of an image URL (scene 1): the trace id the pushed verdict will carry. */
+  checkImage(appId: string, openid: string, mediaUrl: string): Promise<{ traceId: string }>;
+  /** The app's phone-number packages of one product, every page of them. */
+  phoneQuota(appId: string, spuId: string): Promise<PhoneQuotaUsage>;
 }
+
+const USAGE_PAGE = 20;
+const USAGE_PAGES_MAX = 50;
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
@@ -144,6 +155,49 @@ export function createWeChatGateway(options: WeChatGatewayOptions): WeChatGatewa
         expectedErrcodes: [87009],
       }));
       return answer['errcode'] === undefined || Number(answer['errcode']) === 0;
+    },
+
+    async checkText(appId, openid, content) {
+      const answer = await withAccessToken(appId, (token) => ({
+        api: 'msgSecCheck',
+        appId,
+        method: 'POST',
+        path: '/wxa/msg_sec_check',
+        query: { access_token: token },
+        body: { content, version: 2, openid, scene: PROFILE_SCENE },
+      }));
+      return parseTextVerdict(answer);
+    },
+
+    async checkImage(appId, openid, mediaUrl) {
+      const answer = await withAccessToken(appId, (token) => ({
+        api: 'mediaCheckAsync',
+        appId,
+        method: 'POST',
+        path: '/wxa/media_check_async',
+        query: { access_token: token },
+        body: { media_url: mediaUrl, media_type: 2, version: 2, openid, scene: PROFILE_SCENE },
+      }));
+      return { traceId: parseMediaTrace(answer) };
+    },
+
+    async phoneQuota(appId, spuId) {
+      const packages: QuotaPackage[] = [];
+      let totals = { all: 0, used: 0 };
+      for (let page = 0; page < USAGE_PAGES_MAX; page += 1) {
+        const answer = await withAccessToken(appId, (token) => ({
+          api: 'chargeUsage',
+          appId,
+          method: 'GET',
+          path: '/wxa/charge/usage/get',
+          query: { access_token: token, spuId, offset: String(page * USAGE_PAGE), limit: String(USAGE_PAGE) },
+        }));
+        const read = parseUsagePage(answer);
+        if (page === 0) totals = { all: read.all, used: read.used };
+        packages.push(...read.packages);
+        if (read.packages.length < USAGE_PAGE) break;
+      }
+      return usageOf(totals.all, totals.used, packages);
     },
   };
 }

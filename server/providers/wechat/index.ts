@@ -10,3 +10,7 @@ export type { WeChatLogger } from './http.js';
 export { createWeChatLoginProvider, WECHAT_PROVIDER } from './wechat-provider.js';
 export { decryptOpenData, verifyRawDataSignature, SESSION_KEY_INVALID, IV_INVALID, DECRYPT_FAILED } from './open-data.js';
 export type { OpenData, OpenDataWatermark, DecryptOpenDataInput, RawDataSignatureInput } from './open-data.js';
+export { isMessageSignature, messageSignature, PROFILE_SCENE, verdictOf } from './content-security.js';
+export type { ContentVerdict, Suggest } from './content-security.js';
+export { PHONE_NUMBER_SPU_ID } from './phone-quota.js';
+export type { PackageStatus, PhoneQuotaUsage, QuotaPackage } from './phone-quota.js';

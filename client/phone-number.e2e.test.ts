@@ -1,0 +1,50 @@
+// Scenario 11, phone numbers as a paid quota, end to end: the SDK in the simulator's wx runtime,
+// the real server, PostgreSQL. A bound number hides the button for good (a reinstall charges
+// nothing more); 1400001 ends in "not available now", reported once, never retried.
+
+import { describe, expect, it } from 'vitest';
+import { SIMULATOR_APP } from '../server/config.js';
+import { phoneNumberButton } from './phone-number.js';
+import type { Phone } from './testing/e2e-world.js';
+import { eventually, worldForThisFile } from './testing/e2e-world.js';
+
+const world = worldForThisFile();
+
+async function signedIn(phone: Phone): Promise<void> {
+  phone.auth.start(phone.runtime.sim.launch({ path: 'pages/index/index', query: {}, scene: 1001 }));
+  await eventually(() => phone.auth.getView().signedIn, 'signed in');
+}
+
+describe('scenario 11: the phone-number button', () => {
+  it('is shown until a number is bound, and never again, even after a reinstall: one number charged', async () => {
+    const phone = world().phone();
+    await signedIn(phone);
+    const button = phoneNumberButton(phone.auth);
+    expect(button.state()).toBe('available');
+    const charged = world().simulator.state.phoneQuota(SIMULATOR_APP.appId).charged;
+
+    await button.onTap((await phone.runtime.sim.tapGetPhoneNumber()).detail);
+    await eventually(() => button.state() === 'bound', 'number bound');
+    const openid = (await phone.runtime.sim.user()).openid;
+
+    const reinstalled = world().phone({ openid });
+    await signedIn(reinstalled);
+    expect(phoneNumberButton(reinstalled.auth).state()).toBe('bound');
+    expect(world().simulator.state.phoneQuota(SIMULATOR_APP.appId).charged).toBe(charged + 1);
+  });
+
+  it('turns 1400001 into "not available now": reported to the server once, no retry, no error', async () => {
+    const phone = world().phone();
+    await signedIn(phone);
+    phone.runtime.sim.decide({ phone: 'no-quota' });
+    const button = phoneNumberButton(phone.auth);
+    const before = (await world().events()).filter((type) => type === 'PhoneNumberUnavailable').length;
+    for (let tap = 0; tap < 2; tap++) await button.onTap((await phone.runtime.sim.tapGetPhoneNumber()).detail);
+    expect(button.state()).toBe('unavailable');
+    expect(phone.auth.getView()).toMatchObject({ signedIn: true, failed: false });
+    const reports = phone.runtime.sim.requests.filter((request) => request.url.endsWith('/me/phone/unavailable'));
+    expect(reports).toHaveLength(1);
+    expect(phone.runtime.sim.requests.filter((request) => request.url.endsWith('/me/phone'))).toHaveLength(0);
+    expect((await world().events()).filter((type) => type === 'PhoneNumberUnavailable').length).toBe(before + 1);
+  });
+});
