@@ -15,7 +15,9 @@ export interface DocumentedScenario {
   events: ModelEvent[];
 }
 
-const install = (mode: AppConfig['mode'], profile: AppConfig['profile']): ModelEvent => ({ type: 'INSTALL', mode, profile });
+const install = (mode: AppConfig['mode'], profile: AppConfig['profile'], privacy: AppConfig['privacy'] = 'wechat'): ModelEvent => ({
+  type: 'INSTALL', mode, profile, privacy,
+});
 const launch = (page: PageName = 'share'): ModelEvent => ({ type: 'LAUNCH', page });
 const end = (invoke: string, ending: Ending = 'done'): ModelEvent => ({ type: 'END', invoke, ending });
 const timer = (delay: 'backoff' | 'rateLimitWait'): ModelEvent => ({
