@@ -17,8 +17,8 @@ import type { StepRecord } from '../model/test-model.js';
 import { nothing } from '../model/test-model.js';
 import type { Gate, GatedWx } from './gate.js';
 import { gateWx } from './gate.js';
-import type { ManualClock } from './manual-clock.js';
-import { manualClock } from './manual-clock.js';
+import type { ManualClock } from '../../testing/manual-clock.js';
+import { manualClock } from '../../testing/manual-clock.js';
 import type { SystemWorld } from './world.js';
 
 /** A bug planted at the platform edge, for the proof that the paths bite. */
