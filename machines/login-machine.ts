@@ -135,7 +135,7 @@ function privacyGate(tag: 'signedIn' | 'needsConsent') {
         description: 'WeChat\'s own popup was refused less than 10 s ago: every gated call fails at once until the gap ends.',
         entry: 'recordPrivacyInGap',
         on: { PRIVACY_FAILED: { description: 'Tapped again within the gap: still the same answer.' } },
-        after: { privacyGap: routing },
+        after: { privacyGap: { target: routing, actions: 'forgetError', description: 'The gap is over: the explanation goes, a tap asks again.' } },
       },
       notDeclared: {
         description: 'errno 112: the guide lacks this data type. A configuration failure for the operator, reported once; the person is not asked.',

@@ -109,6 +109,7 @@ export const loginSetup = setup({
     markPrivacyAgreed: assign({ privacyAgreed: true, privacyRequest: null, error: null }),
     recordPrivacyRefused: assign({ error: PRIVACY_REFUSED, privacyRequest: null }),
     recordPrivacyInGap: assign({ error: PRIVACY_IN_GAP }),
+    forgetError: assign({ error: null }),
     recordNotDeclared: assign(({ context, event }) => {
       assertEvent(event, 'PRIVACY_FAILED');
       return { error: privacyNotDeclared(event.scope, event.errMsg), undeclared: [...context.undeclared, event.scope] };

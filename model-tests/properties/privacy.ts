@@ -41,7 +41,8 @@ export const agreeLetsTheCallGoOnce: Property = {
     return ({ step, previous }) => {
       if (step.launch) heldPhone = false;
       if (step.event.type === 'BIND_PHONE' && step.shows.privacyPopup && step.started.length === 0) heldPhone = true;
-      if (step.event.type === 'PRIVACY_REFUSE') heldPhone = false;
+      // WeChat holds one call: another gated tap (the avatar, the profile dialog) takes the phone's place.
+      if (step.event.type === 'PRIVACY_REFUSE' || (step.event.type === 'CONSENT' && step.shows.privacyPopup)) heldPhone = false;
       if (step.event.type !== 'PRIVACY_AGREE') return null;
       const phone = phoneCalls(step).length;
       const popupWasOpen = previous?.shows.privacyPopup === true;

@@ -25,6 +25,7 @@ export const WALK_ALPHABET: Alphabet = {
     ...CONFIGS.filter((config) => !config.focus),
     { mode: 'component', profile: 'required', privacy: 'wechat' }, { mode: 'component', profile: 'required', privacy: 'popup' },
     { mode: 'loginPage', profile: 'none', privacy: 'wechat' }, { mode: 'loginPage', profile: 'required', privacy: 'wechat' },
+    { mode: 'component', profile: 'none', privacy: 'popup' },
   ],
   maxLiveRequests: 3,
   taps: 'shown',
@@ -49,6 +50,9 @@ function weight(event: ModelEvent): number {
     case 'RELAUNCH':
     case 'REINSTALL':
       return 1;
+    case 'GUIDE_UPDATED':
+    case 'PRIVACY_AGREE':
+      return 4;
     case 'PRIVACY_CHECK':
     case 'HIDE':
     case 'ERASE':
