@@ -1,7 +1,7 @@
 // Builds the file a mini program can `require` directly: dist/miniprogram/miniauth.js,
 // xstate included, ES2017, CommonJS, minified. Run: `npx tsx client/build.ts`.
 // esbuild bundles and lowers to ES2017; terser minifies (about 4% smaller gzipped than
-// esbuild's minifier, which is what keeps xstate + SDK under the 20 KB budget).
+// esbuild's minifier, which is what keeps xstate + SDK under the 22 KB budget).
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,8 +13,11 @@ import { minify } from 'terser';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const MINIPROGRAM_BUNDLE = join(root, 'dist', 'miniprogram', 'miniauth.js');
-/** The budget for xstate + SDK, gzipped (issue 5). */
-export const GZIP_BUDGET_BYTES = 20 * 1024;
+/**
+ * The budget for xstate + SDK, gzipped: 20 KB (issue 5), plus 2 KB for WeChat's privacy gate
+ * (its states, the listener's owner and the privacy port, issue 17).
+ */
+export const GZIP_BUDGET_BYTES = 22 * 1024;
 
 // The chart's descriptions are for the inspector and the docs' diagrams; the phone does not
 // need them. Each sits on its own line, or ends (or is) a one-line transition in login-machine.ts.

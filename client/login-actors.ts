@@ -2,10 +2,11 @@
 // profile, phone and logout-everywhere routes (see the HTTP contract in docs/api.md).
 
 import type {
-  BindPhoneInput, ExchangeCodeInput, LoginGrant, RevokeSessionsInput, SubmitConsentInput, UserOutput,
+  BindPhoneInput, ExchangeCodeInput, LoginGrant, PrivacySetting, RevokeSessionsInput, SubmitConsentInput, UserOutput,
 } from '../machines/index.js';
 import { fromTask } from '../machines/index.js';
 import { failureFromAnswer, isSuccess, toGrant, userFrom } from './answers.js';
+import { MiniAuthError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Clock, HttpMethod, HttpResponse, Platform } from './ports.js';
 
@@ -45,6 +46,19 @@ export function loginActors(platform: Platform, options: ResolvedOptions, clock:
     revokeSessions: fromTask(async ({ token }: RevokeSessionsInput): Promise<void> => {
       const response = await call('POST', '/auth/logout-all', token, {});
       if (!isSuccess(response)) throw failureFromAnswer(response);
+    }),
+
+    eraseAccount: fromTask(async ({ token }: RevokeSessionsInput): Promise<void> => {
+      const response = await call('DELETE', '/me', token);
+      if (!isSuccess(response)) throw failureFromAnswer(response);
+    }),
+
+    // A base library without the privacy APIs has no gate: the machine skips it on this failure.
+    checkPrivacy: fromTask(async (): Promise<PrivacySetting> => {
+      if (!platform.privacy) {
+        throw new MiniAuthError({ reason: 'configuration', code: 'PRIVACY_API_MISSING', message: 'This WeChat has no privacy gate.' });
+      }
+      return platform.privacy.getSetting();
     }),
   };
 }

@@ -31,6 +31,14 @@ export interface MiniAuthOptions {
    * `maskingInspector` so that it sees tokens and codes masked; any other is refused.
    */
   inspect?: MaskedInspector;
+  /**
+   * Who asks for consent to the privacy guide before a phone number, avatar or nickname:
+   * `'popup'`, the app's own popup (the SDK owns wx.onNeedPrivacyAuthorization and pages show
+   * `auth.privacy.popup`), or `'wechat'`, WeChat's own popup (the default).
+   */
+  privacy?: 'popup' | 'wechat';
+  /** Told once per data type when the privacy guide lacks it (errno 112): the operator's fix. Default: console.error. */
+  onMisconfiguration?: (failure: LoginFailure) => void;
   /** The toast text for a failure; null shows none. */
   failureMessage?: (failure: LoginFailure) => string | null;
   /** Storage key of the persisted login state. */
@@ -45,7 +53,8 @@ export type ResolvedOptions = Required<Omit<MiniAuthOptions, 'inspect' | 'retry'
   settings: LoginSettings;
 };
 
-type Defaulted = 'profile' | 'loginPage' | 'isLoginGone' | 'reloginCap' | 'failureMessage' | 'storageKey' | 'timeout' | 'loadingTitle';
+type Defaulted = 'profile' | 'loginPage' | 'isLoginGone' | 'reloginCap' | 'failureMessage' | 'storageKey' | 'timeout' | 'loadingTitle'
+  | 'privacy' | 'onMisconfiguration';
 
 const DEFAULTS: Required<Pick<MiniAuthOptions, Defaulted>> = {
   profile: 'none',
@@ -56,6 +65,8 @@ const DEFAULTS: Required<Pick<MiniAuthOptions, Defaulted>> = {
   storageKey: 'miniauth',
   timeout: 10_000,
   loadingTitle: '…',
+  privacy: 'wechat',
+  onMisconfiguration: (failure: LoginFailure) => console.error('[miniauth] configuration:', failure.code, failure.message),
 };
 
 /** `{ a: undefined }` must not hide a default. */

@@ -57,12 +57,34 @@ export interface Clock {
   clearTimeout(id: unknown): void;
 }
 
+/** `resolve`'s argument in wx.onNeedPrivacyAuthorization, as WeChat documents it. */
+export interface PrivacyResolution {
+  event: 'exposureAuthorization' | 'agree' | 'disagree';
+  buttonId?: string;
+}
+
+/**
+ * WeChat's privacy consent gate (base library 2.32.3+). A platform without it leaves the port
+ * out, and the SDK skips the gate.
+ */
+export interface Privacy {
+  /** wx.getPrivacySetting. */
+  getSetting(): Promise<{ needAuthorization: boolean; privacyContractName?: string }>;
+  /** wx.onNeedPrivacyAuthorization: WeChat keeps one listener per app, so the SDK registers it once. */
+  onNeedAuthorization(listener: (resolve: (resolution: PrivacyResolution) => void, referrer: string) => void): void;
+  /** wx.requirePrivacyAuthorize: resolves once agreed (at once if already), rejects with WeChat's failure. */
+  requireAuthorize(): Promise<void>;
+  /** wx.openPrivacyContract: shows the guide. */
+  openContract(): Promise<void>;
+}
+
 export interface Platform {
   storage: Storage;
   request: Request;
   login: Login;
   navigator: Navigator;
   feedback: Feedback;
+  privacy?: Privacy;
   clock?: Clock;
 }
 

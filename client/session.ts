@@ -2,7 +2,7 @@
 // and the API pages use. The machine decides; this file wires its stubs to the ports.
 
 import { createActor } from 'xstate';
-import type { ConsentDraft, LoginEvent } from '../machines/index.js';
+import type { ConsentDraft, LoginEvent, PrivacyScope } from '../machines/index.js';
 import { loginMachine } from '../machines/index.js';
 import { isMasked } from './inspect/masked.js';
 import { loginActors } from './login-actors.js';
@@ -14,6 +14,9 @@ import { systemClock } from './ports.js';
 import type { HttpResponse } from './ports.js';
 import type { RequestConfig } from './requests.js';
 import { createRequestBroker } from './requests.js';
+import type { WxFailure } from './errors.js';
+import type { PrivacyOwner } from './privacy-owner.js';
+import { createPrivacyOwner } from './privacy-owner.js';
 import type { AuthView, LoginSnapshot } from './view.js';
 import { toAuthView } from './view.js';
 
@@ -35,7 +38,14 @@ export interface WxUserInfoDetail {
 /** The event detail of `<button open-type="getPhoneNumber">`. */
 export interface WxPhoneDetail {
   errMsg?: string;
+  errno?: number;
   code?: string;
+}
+
+/** `bindagreeprivacyauthorization`'s event: the tapped button's id is what WeChat checks. */
+export interface WxAgreeEvent {
+  currentTarget?: { id?: string };
+  target?: { id?: string };
 }
 
 export interface MiniAuth {
@@ -54,8 +64,26 @@ export interface MiniAuth {
   bindPhone(detail: WxPhoneDetail): void;
   logout(): void;
   logoutEverywhere(): void;
+  /**
+   * Erases the person's account on the server (DELETE /me), then signs out and keeps nothing
+   * of them on the phone; no silent login follows (it would register a new, empty account).
+   */
+  erase(): void;
   onShow(): void;
+  /** App.onHide: an open privacy popup waits in the background. */
+  onHide(): void;
   retry(): void;
+  /** Runs `listener` after each login the server granted; `isNew` when it registered the person. */
+  onLogin(listener: (login: { isNew: boolean }) => void): () => void;
+  /** Before a gated input gets focus (the nickname): checks the privacy guide, the popup shows if needed. */
+  requirePrivacy(): void;
+  /** `bindagreeprivacyauthorization` of `<button open-type="agreePrivacyAuthorization" id="…">`: pass its event or id. */
+  agreePrivacy(tap: WxAgreeEvent | string): void;
+  refusePrivacy(): void;
+  /** wx.openPrivacyContract: the popup's link to the guide. */
+  openPrivacyContract(): Promise<void>;
+  /** A gated call's failure (chooseAvatar's binderror, say): true when it was the privacy gate's, now handled. */
+  privacyFailed(detail: WxFailure, scope: PrivacyScope): boolean;
   stop(): void;
 }
 
@@ -72,6 +100,7 @@ export function createMiniAuth(userOptions: MiniAuthOptions): MiniAuth {
   // The broker and the machine's actions refer to each other; the actor exists before any runs.
   let actor: ReturnType<typeof createActor<typeof loginMachine>>;
   const send = (event: LoginEvent) => actor.send(event);
+  const privacy: PrivacyOwner = createPrivacyOwner(platform.privacy, options.privacy === 'popup', send);
   const requests = createRequestBroker({ platform, options, snapshot: () => actor.getSnapshot(), send });
 
   const machine = loginMachine.provide({
@@ -98,6 +127,14 @@ export function createMiniAuth(userOptions: MiniAuthOptions): MiniAuth {
       },
       showBusy: () => platform.feedback.showLoading(options.loadingTitle),
       hideBusy: () => platform.feedback.hideLoading(),
+      showPrivacyPopup: () => privacy.shown(),
+      agreePrivacy: ({ event }) => {
+        if (event.type === 'PRIVACY_AGREE') privacy.agree(event.buttonId);
+      },
+      refusePrivacy: () => privacy.refuse(),
+      reportMisconfiguration: ({ context }) => {
+        if (context.error) options.onMisconfiguration(context.error);
+      },
     },
   });
 
@@ -128,6 +165,14 @@ export function createMiniAuth(userOptions: MiniAuthOptions): MiniAuth {
     error: report,
   });
   actor.start();
+
+  /** A gated call's failure, as the machine's event: true when it was the gate's. */
+  const gateFailure = (detail: WxFailure, scope: PrivacyScope): boolean => {
+    const event = privacy.failureEvent(detail, scope);
+    if (event === null) return false;
+    if (event !== 'known') send(event);
+    return true;
+  };
 
   let started = false;
   return {
@@ -161,6 +206,7 @@ export function createMiniAuth(userOptions: MiniAuthOptions): MiniAuth {
     consent: ({ nickname, avatarUrl }) => send({ type: 'CONSENT', draft: { kind: 'profile', nickname, avatarUrl } }),
     consentWithWeChat(detail) {
       const { encryptedData, iv, signature, rawData } = detail;
+      if (!encryptedData && gateFailure(detail, 'profile')) return;
       if (!encryptedData || !iv || /fail/.test(detail.errMsg || '')) {
         send({ type: 'DENY' });
         return;
@@ -172,12 +218,27 @@ export function createMiniAuth(userOptions: MiniAuthOptions): MiniAuth {
     },
     deny: () => send({ type: 'DENY' }),
     bindPhone(detail) {
-      send(detail.code ? { type: 'BIND_PHONE', code: detail.code } : { type: 'DENY' });
+      if (detail.code) send({ type: 'BIND_PHONE', code: detail.code });
+      else if (!gateFailure(detail, 'phone')) send({ type: 'DENY' });
     },
     logout: () => send({ type: 'LOGOUT' }),
     logoutEverywhere: () => send({ type: 'LOGOUT_EVERYWHERE' }),
+    erase: () => send({ type: 'ERASE' }),
     onShow: () => send({ type: 'SHOW', now: clock.now() }),
+    onHide: () => send({ type: 'HIDE' }),
     retry: () => send({ type: 'RETRY' }),
+    onLogin(listener) {
+      const subscription = actor.on('loggedIn', ({ isNew }) => listener({ isNew }));
+      return () => subscription.unsubscribe();
+    },
+    requirePrivacy: () => send({ type: 'PRIVACY_CHECK' }),
+    agreePrivacy(tap) {
+      const buttonId = typeof tap === 'string' ? tap : tap.currentTarget?.id || tap.target?.id || '';
+      send({ type: 'PRIVACY_AGREE', buttonId });
+    },
+    refusePrivacy: () => send({ type: 'PRIVACY_REFUSE' }),
+    openPrivacyContract: () => (platform.privacy ? platform.privacy.openContract() : Promise.resolve()),
+    privacyFailed: gateFailure,
     stop: () => actor.stop(),
   };
 }

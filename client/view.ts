@@ -2,7 +2,7 @@
 // The token stays out of page data.
 
 import type { SnapshotFrom } from 'xstate';
-import type { LoginFailure, LoginMachine, SessionUser } from '../machines/index.js';
+import type { LoginFailure, LoginMachine, PrivacyScope, SessionUser } from '../machines/index.js';
 
 export type LoginSnapshot = SnapshotFrom<LoginMachine>;
 
@@ -14,8 +14,30 @@ export interface AuthView {
   needsConsent: boolean;
   failed: boolean;
   signedOut: boolean;
+  /**
+   * WeChat marks the person high-risk (40226): the login stays failed until a relaunch, and a
+   * "try again" would do nothing, so pages show an explanation without a button.
+   */
+  blocked: boolean;
+  /** The last login registered the person (a first login, or the first after an erasure). */
+  isNew: boolean;
   user: SessionUser | null;
   error: Pick<LoginFailure, 'reason' | 'code' | 'message'> | null;
+  privacy: PrivacyView;
+}
+
+/** The privacy gate as a page shows it. */
+export interface PrivacyView {
+  /** Show the app's privacy popup (agree button, refuse button, a link to the guide). */
+  popup: boolean;
+  /** The guide changed since the person agreed: the popup says so. */
+  again: boolean;
+  /** Checking wx.getPrivacySetting. */
+  checking: boolean;
+  /** WeChat refuses gated calls for a few seconds after its own popup was refused. */
+  inGap: boolean;
+  /** Data types the guide does not declare: hide their buttons (the operator was told). */
+  undeclared: PrivacyScope[];
 }
 
 function statePath(value: unknown): string {
@@ -23,6 +45,18 @@ function statePath(value: unknown): string {
   const entries = Object.keys(value as object);
   const key = entries[0];
   return key === undefined ? '' : `${key}.${statePath((value as Record<string, unknown>)[key])}`;
+}
+
+function privacyView(snapshot: LoginSnapshot): PrivacyView {
+  const gate = (state: string) => snapshot.matches({ session: { privacy: state } } as never)
+    || snapshot.matches({ session: { boxPrivacy: state } } as never);
+  return {
+    popup: snapshot.hasTag('privacyPopup'),
+    again: gate('neededAgain'),
+    checking: gate('checking'),
+    inGap: gate('inGap'),
+    undeclared: [...snapshot.context.undeclared],
+  };
 }
 
 export function toAuthView(snapshot: LoginSnapshot): AuthView {
@@ -34,8 +68,11 @@ export function toAuthView(snapshot: LoginSnapshot): AuthView {
     needsConsent: snapshot.hasTag('needsConsent'),
     failed: snapshot.hasTag('failed'),
     signedOut: snapshot.matches('signedOut'),
+    blocked: snapshot.matches({ failed: 'blocked' }),
+    isNew: snapshot.context.isNew,
     user: user ? { ...user } : null,
     error: error ? { reason: error.reason, code: error.code, message: error.message } : null,
+    privacy: privacyView(snapshot),
   };
 }
 

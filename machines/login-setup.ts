@@ -2,15 +2,15 @@
 // platform stubs (wx.login, HTTP, navigation, toasts, request replay) that each platform
 // supplies with `loginMachine.provide()`. The chart itself is in ./login-machine.ts.
 
-import { and, assertEvent, assign, enqueueActions, setup } from 'xstate';
+import { and, assertEvent, assign, emit, enqueueActions, setup } from 'xstate';
 import {
-  backoffDelay, CODE_REASONS, DENIED, failedWith, hasProfile, isTokenLive, pagePath, PHONE_NOT_BOUND, rateLimitDelay,
-  RELOGIN_CAP_REACHED, toLoginFailure, TRANSIENT_REASONS,
+  backoffDelay, CODE_REASONS, DENIED, ERASE_NOT_DONE, failedWith, hasProfile, isTokenLive, pagePath, PHONE_NOT_BOUND, PRIVACY_GAP_MS,
+  PRIVACY_IN_GAP, PRIVACY_REFUSED, privacyNotDeclared, rateLimitDelay, RELOGIN_CAP_REACHED, toLoginFailure, TRANSIENT_REASONS,
 } from './policy.js';
 import { fromTask } from './task.js';
 import type {
-  BindPhoneInput, ExchangeCodeInput, LoginContext, LoginEvent, LoginFailure, LoginGrant, LoginInput, LoginTag,
-  RevokeSessionsInput, SubmitConsentInput, UserOutput, WxLoginOutput,
+  BindPhoneInput, ExchangeCodeInput, LoginContext, LoginEmitted, LoginEvent, LoginFailure, LoginGrant, LoginInput, LoginTag,
+  PrivacySetting, RevokeSessionsInput, SubmitConsentInput, UserOutput, WxLoginOutput,
 } from './types.js';
 
 /** Stubs reject, so an unprovided machine fails visibly instead of hanging. */
@@ -44,6 +44,7 @@ export const loginSetup = setup({
     events: {} as LoginEvent,
     input: {} as LoginInput,
     tags: {} as LoginTag,
+    emitted: {} as LoginEmitted,
   },
   actors: {
     wxLogin: fromTask<WxLoginOutput, void>(async () => notProvided('wxLogin')),
@@ -51,6 +52,8 @@ export const loginSetup = setup({
     submitConsent: fromTask<UserOutput, SubmitConsentInput>(async () => notProvided('submitConsent')),
     bindPhone: fromTask<UserOutput, BindPhoneInput>(async () => notProvided('bindPhone')),
     revokeSessions: fromTask<void, RevokeSessionsInput>(async () => notProvided('revokeSessions')),
+    eraseAccount: fromTask<void, RevokeSessionsInput>(async () => notProvided('eraseAccount')),
+    checkPrivacy: fromTask<PrivacySetting, void>(async () => notProvided('checkPrivacy')),
   },
   actions: {
     // Platform effects: no-ops here, supplied by the client.
@@ -63,6 +66,11 @@ export const loginSetup = setup({
     showFailure: () => {},
     showBusy: () => {},
     hideBusy: () => {},
+    // The privacy gate: the client holds the `resolve` WeChat gave its listener for the pending call.
+    showPrivacyPopup: () => {},
+    agreePrivacy: () => {},
+    refusePrivacy: () => {},
+    reportMisconfiguration: () => {},
 
     keepDeepLink: assign({
       deepLink: ({ event }) => {
@@ -75,18 +83,44 @@ export const loginSetup = setup({
     countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
     storeGrant: assign(({ event }) => {
       const grant = outputOf<LoginGrant>(event);
-      return { token: grant.token, expiresAt: grant.expiresAt, user: grant.user, retries: 0, error: null };
+      return { token: grant.token, expiresAt: grant.expiresAt, user: grant.user, isNew: grant.isNew, retries: 0, error: null };
     }),
+    announceLogin: emit(({ event }) => ({ type: 'loggedIn' as const, isNew: outputOf<LoginGrant>(event).isNew })),
     storeUser: assign({ user: ({ event }) => outputOf<UserOutput>(event).user, error: null }),
     recordError: assign({ error: ({ event }) => toLoginFailure(errorOf(event)) }),
     recordDenial: assign({ error: DENIED }),
     recordCapReached: assign({ error: RELOGIN_CAP_REACHED }),
     recordPhoneNotBound: assign({ error: PHONE_NOT_BOUND }),
+    recordEraseNotDone: assign({ error: ERASE_NOT_DONE }),
     forgetToken: assign({ token: null, expiresAt: null }),
     forgetSession: assign({
       token: null, expiresAt: null, user: null, deepLink: null, consent: null,
-      freshCode: null, retries: 0, relogins: 0, error: null,
+      freshCode: null, retries: 0, relogins: 0, error: null, privacyRequest: null, phoneCode: null,
     }),
+    /** A new app process: no gated call and no phone code of the old one is waiting any more. */
+    forgetHeldCalls: assign({ privacyRequest: null, phoneCode: null }),
+    keepPrivacyRequest: assign({
+      privacyRequest: ({ event }) => {
+        assertEvent(event, 'PRIVACY_NEEDED');
+        return event.referrer;
+      },
+    }),
+    forgetPrivacyRequest: assign({ privacyRequest: null }),
+    markPrivacyAgreed: assign({ privacyAgreed: true, privacyRequest: null, error: null }),
+    recordPrivacyRefused: assign({ error: PRIVACY_REFUSED, privacyRequest: null }),
+    recordPrivacyInGap: assign({ error: PRIVACY_IN_GAP }),
+    forgetError: assign({ error: null }),
+    recordNotDeclared: assign(({ context, event }) => {
+      assertEvent(event, 'PRIVACY_FAILED');
+      return { error: privacyNotDeclared(event.scope, event.errMsg), undeclared: [...context.undeclared, event.scope] };
+    }),
+    keepPhoneCode: assign({
+      phoneCode: ({ event }) => {
+        assertEvent(event, 'BIND_PHONE');
+        return event.code;
+      },
+    }),
+    forgetPhoneCode: assign({ phoneCode: null }),
     countRelogin: assign({ relogins: ({ context }) => context.relogins + 1 }),
     resetRelogins: assign({ relogins: 0 }),
     queueRequest: assign({
@@ -148,6 +182,22 @@ export const loginSetup = setup({
     isBlocked: ({ context }) => failedWith(context, 'blocked'),
     isDecryptFailure: ({ context }) => failedWith(context, 'decrypt'),
     isLoginGoneFailure: ({ context, event }) => failureInHand(context, event)?.reason === 'loginGone',
+    isPrivacyAgreed: ({ event }) => !outputOf<PrivacySetting>(event).needAuthorization,
+    hasAgreedBefore: ({ context }) => context.privacyAgreed,
+    hasPrivacyRequest: ({ context }) => context.privacyRequest !== null,
+    hasPhoneCode: ({ context }) => context.phoneCode !== null,
+    isInGap: ({ event }) => {
+      assertEvent(event, 'PRIVACY_FAILED');
+      return event.failure === 'inGap';
+    },
+    isUndeclared: ({ event }) => {
+      assertEvent(event, 'PRIVACY_FAILED');
+      return event.failure === 'undeclared';
+    },
+    isUndeclaredReported: ({ context, event }) => {
+      assertEvent(event, 'PRIVACY_FAILED');
+      return event.failure === 'undeclared' && context.undeclared.includes(event.scope);
+    },
     hasUnsentLegacyPayload: ({ context }) =>
       context.consent !== null && context.consent.kind === 'wechat' && !context.consentResent,
 
@@ -157,8 +207,10 @@ export const loginSetup = setup({
     mayRetryAfterRateLimit: and(['isRateLimited', 'canRetry']),
     mayResendConsent: and(['isDecryptFailure', 'hasUnsentLegacyPayload']),
     needsConsentOutsideLoginPage: and(['hasLiveToken', 'needsConsent', 'opensOutsideLoginPage']),
+    needsConsentWithPrivacyRequest: and(['needsConsent', 'hasPrivacyRequest']),
   },
   delays: {
+    privacyGap: () => PRIVACY_GAP_MS,
     backoff: ({ context }) => backoffDelay(context),
     rateLimitWait: ({ context }) => rateLimitDelay(context),
   },

@@ -1,11 +1,11 @@
 // Pure rules the machine's guards and actions apply: kept apart so that they read as policy
 // and can be tested without running the chart.
 
-import type { FailureReason, LoginContext, LoginFailure, SessionUser } from './types.js';
+import type { FailureReason, LoginContext, LoginFailure, PrivacyScope, SessionUser } from './types.js';
 
 const REASONS: ReadonlySet<string> = new Set<FailureReason>([
   'busy', 'rateLimited', 'badCode', 'codeUsed', 'blocked', 'network', 'server',
-  'wxLogin', 'decrypt', 'loginGone', 'rejected', 'denied', 'reloginCap',
+  'wxLogin', 'decrypt', 'loginGone', 'rejected', 'denied', 'configuration', 'reloginCap',
 ]);
 
 /** Failures a fresh attempt after a pause may cure. */
@@ -59,6 +59,42 @@ export const PHONE_NOT_BOUND: LoginFailure = {
   reason: 'loginGone',
   code: 'PHONE_NOT_BOUND',
   message: 'Your login had expired, so your phone number was not linked. Please tap the button again.',
+};
+
+export const PRIVACY_REFUSED: LoginFailure = {
+  reason: 'denied',
+  code: 'PRIVACY_REFUSED',
+  message: 'You did not agree to the privacy guide, so nothing was asked or sent. You can agree at any time.',
+};
+
+/** WeChat's own popup was refused moments ago: WeChat refuses every gated call for 10 s. */
+export const PRIVACY_IN_GAP: LoginFailure = {
+  reason: 'denied',
+  code: 'PRIVACY_IN_GAP',
+  message: 'You just declined the privacy guide. Wait a few seconds, then try again.',
+};
+
+/** How long WeChat refuses gated calls at once after its own popup was refused. */
+export const PRIVACY_GAP_MS = 10_000;
+
+const SCOPE_NAMES: Record<PrivacyScope, string> = { phone: 'phone number', profile: 'avatar and nickname' };
+
+/** errno 112: the guide lacks the data type. Not the person's to fix: the operator's. */
+export function privacyNotDeclared(scope: PrivacyScope, errMsg: string): LoginFailure {
+  return {
+    reason: 'configuration',
+    code: 'PRIVACY_SCOPE_UNDECLARED',
+    message: `This mini program cannot ask for your ${SCOPE_NAMES[scope]} yet: its privacy guide does not declare it.`,
+    errno: 112,
+    errMsg,
+  };
+}
+
+/** The server refused the token while erasing: the login is renewed, and the person asks again. */
+export const ERASE_NOT_DONE: LoginFailure = {
+  reason: 'loginGone',
+  code: 'ERASE_NOT_DONE',
+  message: 'Your login had expired, so your account was not erased. Please try again.',
 };
 
 /** The server's rule: a profile is a nickname and an avatar. */

@@ -14,7 +14,8 @@ export type FailureReason =
   | 'decrypt' // -41003: the open-data payload did not decrypt
   | 'loginGone' // HTTP 401 / code -1: the token is no longer accepted
   | 'rejected' // any other refusal (bad input, configuration): a person may retry
-  | 'denied' // the person declined a dialog; nothing was sent
+  | 'denied' // the person declined a dialog (or the privacy guide); nothing was sent
+  | 'configuration' // the operator must fix the app's setup (a data type missing from the privacy guide)
   | 'reloginCap'; // silent re-logins kept failing to produce an accepted token
 
 /** A typed failure as the machine keeps it: serialisable, never holding a secret. */
@@ -63,6 +64,21 @@ export type ConsentDraft =
   | { kind: 'profile'; nickname: string; avatarUrl: string }
   | { kind: 'wechat'; encryptedData: string; iv: string; signature?: string; rawData?: string };
 
+/** The data a privacy-gated WeChat call hands out: a phone number, or the avatar and nickname. */
+export type PrivacyScope = 'phone' | 'profile';
+
+/** How a privacy-gated call failed before the person was asked anything by the app. */
+export type PrivacyFailure =
+  | 'refused' // errno 104: not agreed, or WeChat's own popup refused
+  | 'inGap' // WeChat's own popup was refused less than 10 s ago: the call fails at once
+  | 'undeclared'; // errno 112: the guide does not declare this data type (the operator's fix)
+
+/** What wx.getPrivacySetting answers. */
+export interface PrivacySetting {
+  needAuthorization: boolean;
+  privacyContractName?: string;
+}
+
 export interface LoginSettings {
   /** Whether a person must share a profile before counting as signed in. */
   profileRequired: boolean;
@@ -107,6 +123,19 @@ export interface LoginContext {
   consentResent: boolean;
   /** A wx.login code obtained to resend the consent payload; used once, then dropped. */
   freshCode: string | null;
+  /**
+   * The privacy-gated call WeChat holds until the person answers the app's popup, by WeChat's
+   * `referrer` (`button.getPhoneNumber`); the client holds its `resolve`. Null when none waits.
+   */
+  privacyRequest: string | null;
+  /** The person agreed to the privacy guide on this install: a later "needs authorization" means the guide changed. */
+  privacyAgreed: boolean;
+  /** Data types WeChat said the guide does not declare (errno 112), each reported to the operator once. */
+  undeclared: PrivacyScope[];
+  /** Whether the last login registered the person (a first login, or after an erasure). */
+  isNew: boolean;
+  /** A phone code the button gave while a login was in flight: bound (once) when the session is back. */
+  phoneCode: string | null;
   error: LoginFailure | null;
 }
 
@@ -123,14 +152,30 @@ export type LoginEvent =
   | { type: 'BIND_PHONE'; code: string }
   | { type: 'LOGOUT' }
   | { type: 'LOGOUT_EVERYWHERE' }
+  /** Erase the person's account on the server (DELETE /me), then sign out without logging in again. */
+  | { type: 'ERASE' }
   | { type: 'SHOW'; now: number }
   | { type: 'QUEUE_REQUEST'; requestId: string }
   /** A request sent with `token` was answered "login gone"; `replayed` if it had been replayed already. */
   | { type: 'LOGIN_GONE'; requestId: string; token: string | null; replayed: boolean }
   /** A request sent with the current token was accepted: the re-login budget is refilled. */
-  | { type: 'TOKEN_ACCEPTED' };
+  | { type: 'TOKEN_ACCEPTED' }
+  /** A page is about to ask for privacy-gated data (the nickname input gets focus, say): check the guide first. */
+  | { type: 'PRIVACY_CHECK' }
+  /** WeChat holds a gated call until the person answers the app's popup (wx.onNeedPrivacyAuthorization). */
+  | { type: 'PRIVACY_NEEDED'; referrer: string }
+  /** The agree button (`open-type="agreePrivacyAuthorization"`) was tapped. */
+  | { type: 'PRIVACY_AGREE'; buttonId: string }
+  | { type: 'PRIVACY_REFUSE' }
+  /** A gated call failed on privacy grounds without the app's popup (WeChat's own popup, or errno 112). */
+  | { type: 'PRIVACY_FAILED'; scope: PrivacyScope; failure: PrivacyFailure; errno?: number; errMsg: string }
+  /** The app went to the background (App.onHide). */
+  | { type: 'HIDE' };
 
-export type LoginTag = 'signedIn' | 'busy' | 'needsConsent' | 'failed';
+/** What the machine announces to pages (`actor.on('loggedIn', …)`). */
+export type LoginEmitted = { type: 'loggedIn'; isNew: boolean };
+
+export type LoginTag = 'signedIn' | 'busy' | 'needsConsent' | 'failed' | 'privacyPopup';
 
 // Inputs and outputs of the platform actors the client provides.
 export interface WxLoginOutput {

@@ -20,7 +20,10 @@ import type { MachineVariant } from './planted/machine-variants.js';
 import { MACHINE_VARIANTS } from './planted/machine-variants.js';
 
 /** What the person does, at any moment: tap, leave and come back, launch, reinstall. */
-const PERSON = new Set<ModelEvent['type']>(['LOGIN', 'RETRY', 'LOGOUT', 'LOGOUT_EVERYWHERE', 'CONSENT', 'DENY', 'BIND_PHONE', 'SHOW', 'LAUNCH', 'RELAUNCH', 'REINSTALL']);
+const PERSON = new Set<ModelEvent['type']>([
+  'LOGIN', 'RETRY', 'LOGOUT', 'LOGOUT_EVERYWHERE', 'CONSENT', 'DENY', 'BIND_PHONE', 'SHOW', 'LAUNCH', 'RELAUNCH', 'REINSTALL',
+  'ERASE', 'PRIVACY_CHECK', 'PRIVACY_AGREE', 'PRIVACY_REFUSE', 'HIDE',
+]);
 
 const outcomesOf = (machine?: LoginLogic): Record<string, Outcome> => Object.fromEntries(
   SCENARIOS.map((scenario) => [scenario.id, outcomeOf(scenario.title, modelSceneSteps(replay(scenario.events, machine)))]),

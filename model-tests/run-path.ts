@@ -14,6 +14,7 @@ import { AppUnderTest } from './system/app.js';
 import { observedScene } from './system/observe.js';
 import { perform } from './system/perform.js';
 import type { SceneStep } from './properties/trace.js';
+import { elapsed } from './properties/trace.js';
 import type { SystemWorld } from './system/world.js';
 
 export class PathDisagreement extends Error {
@@ -73,7 +74,7 @@ export async function firstDisagreement(world: SystemWorld, paths: readonly Mode
 export async function runPath(world: SystemWorld, path: ModelPath, name: string, plant?: Plant): Promise<PathRun> {
   const install = path.steps[0]?.event;
   if (install?.type !== 'INSTALL') throw new Error(`${name} does not begin with an install`);
-  const app = new AppUnderTest(world, { mode: install.mode, profile: install.profile }, plant);
+  const app = new AppUnderTest(world, { mode: install.mode, profile: install.profile, privacy: install.privacy ?? 'wechat' }, plant);
   const records: StepRecord[] = [];
   const shown: SceneStep[] = [];
   await world.device.clearFaults();
@@ -82,6 +83,8 @@ export async function runPath(world: SystemWorld, path: ModelPath, name: string,
   try {
     for (const [i, step] of path.steps.entries()) {
       try {
+        // The phone's clock moves as the trace counts it (WeChat's privacy gap and wx.login rule run on it).
+        app.phoneClock += elapsed(step.event, step.event.type === 'INSTALL' ? [] : app.instance.clock.pending());
         await perform(app, step.event, before);
         await app.settle();
       } catch (error) {
@@ -101,6 +104,10 @@ export async function runPath(world: SystemWorld, path: ModelPath, name: string,
         throw new PathDisagreement(report(title, path, i, step.state, found), i, found, shown);
       }
       before = step.state;
+    }
+    // WeChat's call-frequency rule, enforced by the simulator's phone: the SDK never broke it.
+    if (app.tooFrequentLogins() > 0) {
+      throw new PathDisagreement(`${name}: WeChat refused ${app.tooFrequentLogins()} wx.login call(s) as more than 4 a second`, path.steps.length - 1, 'wx.login too frequent', shown);
     }
   } finally {
     app.close();

@@ -25,6 +25,8 @@ export interface Scene {
   requests: string[];
   serverEvents: string[];
   invitesAccepted: number;
+  /** Configuration failures reported to the operator (a data type missing from the privacy guide). */
+  reports: number;
 }
 
 export const SCENE_FIELDS: Record<keyof Scene, string> = {
@@ -43,6 +45,7 @@ export const SCENE_FIELDS: Record<keyof Scene, string> = {
   requests: 'page requests',
   serverEvents: 'server event log (this path)',
   invitesAccepted: 'deferred page work run',
+  reports: 'configuration failures reported',
 };
 
 export interface Difference {
@@ -59,7 +62,9 @@ export function differences(expected: Scene, shown: Scene): Difference[] {
     .map((field) => ({ field: SCENE_FIELDS[field], expected: show(expected[field]), shown: show(shown[field]) }));
 }
 
-export function describeFlags(flags: { signedIn: boolean; busy: boolean; needsConsent: boolean; failed: boolean; signedOut: boolean }): string {
+export function describeFlags(flags: {
+  signedIn: boolean; busy: boolean; needsConsent: boolean; failed: boolean; signedOut: boolean; privacyPopup: boolean;
+}): string {
   const on = (Object.keys(flags) as Array<keyof typeof flags>).filter((flag) => flags[flag]);
   return on.length ? on.join(', ') : 'nothing';
 }
@@ -77,6 +82,11 @@ export function describeContext(context: LoginContext, label: (token: string | n
     user ? `user ${hasProfile(user) ? 'with' : 'without'} profile, ${user.phone ? 'with' : 'without'} phone` : 'no user',
     deepLink ? `deep link ${describePage({ route: deepLink.path, options: deepLink.query })}` : 'no deep link',
     consent ? `consent ${consent.kind}${context.consentResent ? ' (resent)' : ''}${context.freshCode ? ' with a fresh code' : ''}` : 'no consent',
+    // The privacy gate, only once it is in play (older outcomes read as they did).
+    ...(context.privacyRequest ? [`privacy request ${context.privacyRequest}`] : []),
+    ...(context.privacyAgreed ? ['privacy agreed'] : []),
+    ...(context.undeclared.length > 0 ? [`undeclared ${context.undeclared.join(', ')}`] : []),
+    ...(context.phoneCode ? ['phone code kept'] : []),
   ].join('; ');
 }
 

@@ -80,6 +80,8 @@ export function playgroundPage(facts: PageFacts, chartSvg: string | null): strin
       <button data-action="fillInProfile">Fill in name and avatar</button>
       <button data-action="decline">Not now</button>
       <button data-action="bindPhone">Bind phone</button>
+      <button data-action="agreePrivacy">Privacy popup: Agree</button>
+      <button data-action="refusePrivacy">Privacy popup: Not now</button>
       <button data-action="callMe">Call GET /me</button>
       <button data-action="retry">Retry</button>
       <button data-action="login">Log in</button>
@@ -93,7 +95,9 @@ export function playgroundPage(facts: PageFacts, chartSvg: string | null): strin
       <label>Network <select id="network"><option value="online">online</option><option value="offline">offline</option><option value="timeout">timing out</option></select></label>
       <label>Profile dialog answer <select id="profile-answer"><option value="allow">allow</option><option value="deny">deny</option></select></label>
       <label>Phone dialog answer <select id="phone-answer"><option value="allow">allow</option><option value="deny">deny</option></select></label>
+      <label>WeChat's privacy popup <select id="privacy-answer"><option value="agree">agree</option><option value="refuse">refuse</option></select></label>
       <button data-action="wechatBusy">WeChat busy ×2</button>
+      <button data-action="updatePrivacyGuide">Privacy guide declares a new data type</button>
       <button data-action="revokeOnServer">Server revokes tokens</button>
       <button data-action="daysPass">Token lifetime passes</button>
     </section>

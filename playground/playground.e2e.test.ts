@@ -284,4 +284,15 @@ describe('the playground\'s server routes', () => {
     expect(document).toContain('/wx/login');
     expect(document).not.toContain('/playground');
   });
+
+  it('privacy popup agreed: the held phone tap goes on once after "Agree"', async () => {
+    await play('privacy-consent');
+    await waitForState('session.signedIn');
+    await tap('bindPhone');
+    await waitForState('session.privacy.needed');
+    await tap('agreePrivacy');
+    await waitForText('#server-events', /PhoneNumberBound/);
+    await waitForState('session.signedIn');
+    await screenshot('privacy-consent');
+  });
 });

@@ -30,7 +30,10 @@ export type { WxRuntime, WxRuntimeOptions, WxTestHandle } from './wx/runtime.js'
 export { createWxStorage, WxStorage } from './wx/storage.js';
 export { parsePageUrl, MAX_PAGES } from './wx/pages.js';
 export type { NetworkMode, SentRequest } from './wx/network.js';
-export type { UserDecisions, LoginRecord } from './wx/identity.js';
+export type { UserDecisions, LoginRecord, NicknameEntry } from './wx/identity.js';
+export { WX_LOGIN_LIMIT, WX_LOGIN_TOO_FREQUENT } from './wx/identity.js';
+export { PRIVACY_GAP_MS, PRIVACY_CONTRACT_NAME } from './wx/privacy.js';
+export type { PrivacyApi, PrivacyListener, PrivacyRecord, PrivacyResolution, PrivacyResolve, PrivacySettings } from './wx/privacy.js';
 export type { LaunchSpec } from './wx/lifecycle.js';
 export type { ToastRecord, LoadingRecord, ModalRecord, ModalAnswer } from './wx/screen.js';
 export type { SimUserRef } from './wx/device-link.js';

@@ -1,5 +1,7 @@
 /// <reference types="miniprogram-api-typings" preserve="true" />
 
+import type { PrivacyGate } from './wx/privacy.js';
+
 /**
  * The part of WeChat's mini program API (`wx.*`) that the simulator's runtime implements,
  * typed with WeChat's own typings (miniprogram-api-typings): the runtime's `wx` is checked
@@ -144,4 +146,11 @@ export type SimulatedWx = Pick<
   | 'getDeviceInfo'
 > & {
   request<T extends RequestData = RequestData>(option: RequestOption<T>): RequestTask;
-};
+} & Partial<PrivacyWx>;
+
+/**
+ * The privacy APIs (base library 2.32.3+; absent on older ones, so optional): typed after WeChat's
+ * documentation, since the typings give the listener a `GeneralCallbackResult` instead of
+ * `(resolve, eventInfo)`.
+ */
+export type PrivacyWx = ReturnType<PrivacyGate['api']>;

@@ -2,7 +2,7 @@
 // Pass it to WeChat's `Behavior()` (or use it as a page mixin); it is plain data and
 // functions so that tests can run it against a stand-in component.
 
-import type { MiniAuth, WxPhoneDetail, WxUserInfoDetail } from '../session.js';
+import type { MiniAuth, WxAgreeEvent, WxPhoneDetail, WxUserInfoDetail } from '../session.js';
 import type { AuthView } from '../view.js';
 import { sameView, toAuthView } from '../view.js';
 
@@ -24,7 +24,8 @@ export function authBehavior(source: MiniAuth | (() => MiniAuth)) {
   const auth = (): MiniAuth => (typeof source === 'function' ? source() : source);
   const idle: AuthView = {
     state: 'idle', signedIn: false, busy: false, needsConsent: false, failed: false, signedOut: false,
-    user: null, error: null,
+    blocked: false, isNew: false, user: null, error: null,
+    privacy: { popup: false, again: false, checking: false, inGap: false, undeclared: [] },
   };
 
   return {
@@ -67,6 +68,21 @@ export function authBehavior(source: MiniAuth | (() => MiniAuth)) {
       /** `<button open-type="getPhoneNumber" bindgetphonenumber="onAuthPhoneNumber">`. */
       onAuthPhoneNumber(event: TapEvent<WxPhoneDetail>) {
         auth().bindPhone(event.detail);
+      },
+      /** `<button id="agree" open-type="agreePrivacyAuthorization" bindagreeprivacyauthorization="onPrivacyAgree">`. */
+      onPrivacyAgree(event: WxAgreeEvent) {
+        auth().agreePrivacy(event);
+      },
+      onPrivacyRefuse() {
+        auth().refusePrivacy();
+      },
+      /** The popup's link to the guide. */
+      onPrivacyContract() {
+        void auth().openPrivacyContract();
+      },
+      /** `<input type="nickname" bindfocus="onNicknameFocus">`: consent first, else WeChat makes it a plain text field. */
+      onNicknameFocus() {
+        auth().requirePrivacy();
       },
     },
   };

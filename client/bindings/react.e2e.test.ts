@@ -38,7 +38,31 @@ function launch(phone: Phone): void {
   phone.auth.start(phone.runtime.sim.launch({ path: 'pages/index/index' }));
 }
 
+/** A page's privacy popup (the agree button is WeChat's `open-type="agreePrivacyAuthorization"`). */
+function PrivacyPopup({ agree }: { agree: () => void }) {
+  const { state } = useAuth();
+  if (state.privacy.popup) return createElement('button', { onClick: agree }, 'Agree');
+  return createElement('p', null, state.user?.phone ? `Phone ${state.user.phone}` : 'No phone');
+}
+
 describe('miniauth/react on React 18', () => {
+  it('shows the privacy gate: the popup on a phone tap, agreeing binds the number once', async () => {
+    const phone = world().phone({ privacy: 'popup', device: { privacy: { agreedVersion: 0 } } });
+    const element = container();
+    const root = createRoot(element as unknown as HTMLElement);
+    const agree = () => phone.auth.agreePrivacy(phone.runtime.sim.tapAgreePrivacy('agree'));
+    root.render(createElement(AuthProvider, { auth: phone.auth }, createElement(PrivacyPopup, { agree })));
+    launch(phone);
+    await eventually(() => phone.auth.getView().signedIn, 'signed in');
+    const tapped = phone.runtime.sim.tapGetPhoneNumber().then((event) => phone.auth.bindPhone(event.detail));
+    await eventually(() => element.textContent === 'Agree', 'the privacy popup');
+    (element.querySelector('button') as unknown as { click(): void }).click();
+    await tapped;
+    await eventually(() => element.textContent?.startsWith('Phone ') === true, 'the phone bound');
+    expect(phone.runtime.sim.requests.filter((request) => request.url.endsWith('/me/phone'))).toHaveLength(1);
+    root.unmount();
+  });
+
   it('re-renders on login, consent and logout', async () => {
     const phone = world().phone({ profile: 'required' });
     const page = render(phone.auth, 1);

@@ -77,6 +77,31 @@ describe('miniauth/vue on Vue 3', () => {
     expect(renders).toBe(before);
   });
 
+  it('shows the privacy gate: the popup on a phone tap, agreeing binds the number once', async () => {
+    const phone = world().phone({ privacy: 'popup', device: { privacy: { agreedVersion: 0 } } });
+    const PrivacyPopup = defineComponent({
+      template: `
+        <div v-if="auth.state.privacy.popup" class="popup">
+          <button id="agree" @click="agree">Agree</button>
+        </div>
+        <p v-else-if="auth.state.user?.phone">Phone {{ auth.state.user.phone }}</p>`,
+      setup() {
+        const auth = useAuth();
+        return { auth, agree: () => auth.agreePrivacy(phone.runtime.sim.tapAgreePrivacy('agree')) };
+      },
+    });
+    const page = mount(PrivacyPopup, { global: { plugins: [authVuePlugin(phone.auth)] } });
+    launch(phone);
+    await eventually(() => phone.auth.getView().signedIn, 'signed in');
+    const tapped = phone.runtime.sim.tapGetPhoneNumber().then((event) => phone.auth.bindPhone(event.detail));
+    await eventually(() => page.find('.popup').exists(), 'the privacy popup');
+    await page.get('#agree').trigger('click');
+    await tapped;
+    await eventually(() => page.text().startsWith('Phone '), 'the phone bound');
+    expect(phone.runtime.sim.requests.filter((request) => request.url.endsWith('/me/phone'))).toHaveLength(1);
+    page.unmount();
+  });
+
   it('two components share one login: one tap updates both, one wx.login, one profile sent', async () => {
     const phone = world().phone({ profile: 'required' });
     const page = mountApp(phone, '<div><Greeting class="a" /><Greeting class="b" /></div>');

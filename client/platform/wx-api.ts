@@ -46,4 +46,15 @@ export interface WxFeedbackApi {
   hideLoading: (options?: WxCallbacks<unknown>) => unknown;
 }
 
-export type WxApi = WxLoginApi & WxRequestApi & WxStorageApi & WxNavigatorApi & WxFeedbackApi;
+/**
+ * The privacy calls (base library 2.32.3+, so optional). WeChat's typings give the listener a
+ * `GeneralCallbackResult`; WeChat calls it with `(resolve, eventInfo)`, which the port reads.
+ */
+export interface WxPrivacyApi {
+  getPrivacySetting?: (options: WxCallbacks<{ needAuthorization: boolean; privacyContractName?: string }>) => unknown;
+  onNeedPrivacyAuthorization?: (listener: never) => unknown;
+  requirePrivacyAuthorize?: (options: WxCallbacks<unknown>) => unknown;
+  openPrivacyContract?: (options: WxCallbacks<unknown>) => unknown;
+}
+
+export type WxApi = WxLoginApi & WxRequestApi & WxStorageApi & WxNavigatorApi & WxFeedbackApi & WxPrivacyApi;

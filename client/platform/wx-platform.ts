@@ -6,11 +6,12 @@ import type { WxApi } from './wx-api.js';
 import { wxFeedback } from './wx-feedback.js';
 import { wxLogin } from './wx-login.js';
 import { wxNavigator } from './wx-navigator.js';
+import { wxPrivacy } from './wx-privacy.js';
 import { wxRequest } from './wx-request.js';
 import { wxStorage } from './wx-storage.js';
 
 export function wxPlatform(wx: WxApi): Platform {
-  return {
+  const platform: Platform = {
     storage: wxStorage(wx),
     request: wxRequest(wx),
     login: wxLogin(wx),
@@ -18,4 +19,7 @@ export function wxPlatform(wx: WxApi): Platform {
     feedback: wxFeedback(wx),
     clock: systemClock,
   };
+  const privacy = wxPrivacy(wx);
+  if (privacy) platform.privacy = privacy;
+  return platform;
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { SIMULATOR_APP } from '../../server/config.js';
 import { createDeviceClient, WxStorage } from '../../simulator/index.js';
-import type { DeviceClient, Simulator, WxRuntime } from '../../simulator/index.js';
+import type { DeviceClient, Simulator, WxRuntime, WxRuntimeOptions } from '../../simulator/index.js';
 import { createWxRuntime } from '../../simulator/index.js';
 import type { TestDatabase } from '../../testing/databases.js';
 import { startServerUnderTest } from '../../testing/server-under-test.js';
@@ -28,6 +28,8 @@ export interface PhoneOptions extends Partial<Omit<MiniAuthOptions, 'platform' |
   openid?: string;
   /** The phone's wall clock (timers stay real). */
   clock?: Clock;
+  /** WeChat's side of the phone: its clock (the privacy gap, wx.login's rule) and the privacy guide's state. */
+  device?: Pick<WxRuntimeOptions, 'clock' | 'privacy'>;
 }
 
 export interface WorldOptions {
@@ -53,8 +55,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const server = await startServerUnderTest(options.serverClock ? { clock: options.serverClock } : {});
   const { apiUrl, simulatorUrl, simulator, db } = server;
   const phones: Phone[] = [];
-  const newRuntime = ({ storage = new WxStorage(), openid }: Pick<PhoneOptions, 'storage' | 'openid'> = {}) =>
-    createWxRuntime({ simulatorUrl, appId: SIMULATOR_APP.appId, storage, pages: PAGES, ...(openid ? { openid } : {}) });
+  const newRuntime = ({ storage = new WxStorage(), openid, device }: Pick<PhoneOptions, 'storage' | 'openid' | 'device'> = {}) =>
+    createWxRuntime({ simulatorUrl, appId: SIMULATOR_APP.appId, storage, pages: PAGES, ...(openid ? { openid } : {}), ...device });
 
   return {
     apiUrl,
@@ -64,8 +66,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     db,
     runtime: newRuntime,
     phone(options: PhoneOptions = {}) {
-      const { storage = new WxStorage(), openid, clock, ...sdkOptions } = options;
-      const runtime = newRuntime({ storage, ...(openid ? { openid } : {}) });
+      const { storage = new WxStorage(), openid, clock, device, ...sdkOptions } = options;
+      const runtime = newRuntime({ storage, ...(openid ? { openid } : {}), ...(device ? { device } : {}) });
       const platform = { ...wxPlatform(runtime.wx), ...(clock ? { clock } : {}) };
       const auth = createMiniAuth({ baseURL: apiUrl, platform, ...sdkOptions });
       const phone = { auth, runtime, storage };

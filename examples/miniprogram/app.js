@@ -13,6 +13,7 @@ App({
       platform: wxPlatform(this.wechat),
       profile: config.profile,
       loginPage: config.loginMode === 'loginPage' ? config.loginPage : null,
+      privacy: config.privacy,
     });
     this.auth.start(options);
   },
@@ -20,5 +21,10 @@ App({
   onShow() {
     // Timers stand still in the background: back in front, the token's expiry is re-checked by the clock.
     this.auth.onShow();
+  },
+
+  onHide() {
+    // An open privacy popup waits in the background and shows again on the way back.
+    this.auth.onHide();
   },
 });

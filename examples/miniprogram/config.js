@@ -17,4 +17,8 @@ module.exports = {
   // 'required': a person shares a nickname and avatar before counting as signed in.
   // 'none': the silent (openid) login is enough.
   profile: 'required',
+
+  // 'popup': the app's own privacy popup (components/privacy-popup) asks for consent to the
+  // privacy guide before a phone number, avatar or nickname; 'wechat': WeChat shows its own.
+  privacy: 'popup',
 };

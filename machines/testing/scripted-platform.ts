@@ -7,7 +7,7 @@ import type { Snapshot } from 'xstate';
 import { loginMachine } from '../login-machine.js';
 import { fromTask } from '../task.js';
 import type {
-  BindPhoneInput, ExchangeCodeInput, LoginContext, LoginFailure, LoginGrant, LoginInput,
+  BindPhoneInput, ExchangeCodeInput, LoginContext, LoginFailure, LoginGrant, LoginInput, PrivacySetting,
   RevokeSessionsInput, SessionUser, SubmitConsentInput, UserOutput, WxLoginOutput,
 } from '../types.js';
 
@@ -67,6 +67,8 @@ export function scriptedPlatform() {
   const submitConsent = new ScriptedCall<SubmitConsentInput, UserOutput>();
   const bindPhone = new ScriptedCall<BindPhoneInput, UserOutput>();
   const revokeSessions = new ScriptedCall<RevokeSessionsInput, void>();
+  const eraseAccount = new ScriptedCall<RevokeSessionsInput, void>();
+  const checkPrivacy = new ScriptedCall<void, PrivacySetting>();
   const effects: Effect[] = [];
   const log = (type: string, extra: Omit<Effect, 'type'> = {}) => effects.push({ type, ...extra });
 
@@ -77,6 +79,8 @@ export function scriptedPlatform() {
       submitConsent: submitConsent.logic,
       bindPhone: bindPhone.logic,
       revokeSessions: revokeSessions.logic,
+      eraseAccount: eraseAccount.logic,
+      checkPrivacy: checkPrivacy.logic,
     },
     actions: {
       redirectToLoginPage: ({ context }) => log('redirectToLoginPage', { deepLink: context.deepLink }),
@@ -92,6 +96,10 @@ export function scriptedPlatform() {
       showFailure: ({ context }) => log('showFailure', { error: context.error?.code ?? null }),
       showBusy: () => log('showBusy'),
       hideBusy: () => log('hideBusy'),
+      showPrivacyPopup: ({ context }) => log('showPrivacyPopup', { error: context.privacyRequest }),
+      agreePrivacy: ({ event }) => log('agreePrivacy', { ids: [(event as { buttonId: string }).buttonId] }),
+      refusePrivacy: ({ context }) => log('refusePrivacy', { error: context.privacyRequest }),
+      reportMisconfiguration: ({ context }) => log('reportMisconfiguration', { error: context.error?.code ?? null }),
     },
   });
 
@@ -102,7 +110,7 @@ export function scriptedPlatform() {
     return actor;
   };
 
-  return { wxLogin, exchangeCode, submitConsent, bindPhone, revokeSessions, effects, clock, start, machine };
+  return { wxLogin, exchangeCode, submitConsent, bindPhone, revokeSessions, eraseAccount, checkPrivacy, effects, clock, start, machine };
 }
 
 /** Lets promise callbacks (the scripted answers) run. */

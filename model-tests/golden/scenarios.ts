@@ -15,7 +15,9 @@ export interface DocumentedScenario {
   events: ModelEvent[];
 }
 
-const install = (mode: AppConfig['mode'], profile: AppConfig['profile']): ModelEvent => ({ type: 'INSTALL', mode, profile });
+const install = (mode: AppConfig['mode'], profile: AppConfig['profile'], privacy: AppConfig['privacy'] = 'wechat'): ModelEvent => ({
+  type: 'INSTALL', mode, profile, privacy,
+});
 const launch = (page: PageName = 'share'): ModelEvent => ({ type: 'LAUNCH', page });
 const end = (invoke: string, ending: Ending = 'done'): ModelEvent => ({ type: 'END', invoke, ending });
 const timer = (delay: 'backoff' | 'rateLimitWait'): ModelEvent => ({
@@ -31,6 +33,8 @@ const tap = (type: 'LOGIN' | 'RETRY' | 'LOGOUT' | 'LOGOUT_EVERYWHERE' | 'DENY' |
 const component = install('component', 'none');
 const componentProfile = install('component', 'required');
 const loginPage = install('loginPage', 'none');
+const popupApp = install('component', 'none', 'popup');
+const GUIDE_UPDATED: ModelEvent = { type: 'GUIDE_UPDATED' };
 
 export const SCENARIOS: readonly DocumentedScenario[] = [
   { id: 'fresh-user/silent-login', title: '1. Fresh user: silent login', events: [component, launch(), ...LOGGED_IN] },
@@ -135,5 +139,35 @@ export const SCENARIOS: readonly DocumentedScenario[] = [
   {
     id: 'erasure/from-another-phone', title: 'Erasure (docs/privacy.md): the data erased from another phone, a fresh account at the next login',
     events: [componentProfile, launch(), ...LOGGED_IN, consent(), end('submitConsent'), request, { type: 'ERASED' }, answer, ...LOGGED_IN, answer],
+  },
+  {
+    id: 'erasure/from-this-phone', title: 'Erasure from this phone: DELETE /me, signed out, no silent login registers a new account',
+    events: [component, launch(), ...LOGGED_IN, { type: 'ERASE' }, end('eraseAccount'), { type: 'RELAUNCH', page: 'share', after: 'minute' }],
+  },
+  {
+    id: 'privacy/consent-given', title: "10. Privacy consent: the app's popup agreed, the held phone tap goes on once",
+    events: [popupApp, launch(), ...LOGGED_IN, GUIDE_UPDATED, tap('BIND_PHONE'), { type: 'PRIVACY_AGREE' }, end('bindPhone'), { type: 'PRIVACY_AGREE' }],
+  },
+  {
+    id: 'privacy/refused', title: "10. Privacy consent: the app's popup refused, nothing sent, asked again at the next tap",
+    events: [popupApp, launch(), ...LOGGED_IN, GUIDE_UPDATED, tap('BIND_PHONE'), { type: 'PRIVACY_REFUSE' }, tap('BIND_PHONE')],
+  },
+  {
+    id: 'privacy/in-gap', title: "10. Privacy consent: WeChat's own popup refused, a tap in its 10 s gap, then agreed",
+    events: [
+      component, launch(), ...LOGGED_IN, GUIDE_UPDATED, { type: 'BIND_PHONE', wechatPopup: 'refuse' }, tap('BIND_PHONE'),
+      { type: 'TIMER', delay: 'privacyGap', eventType: 'xstate.after.privacyGap.login.session.privacy.inGap' }, tap('BIND_PHONE'), end('bindPhone'),
+    ],
+  },
+  {
+    id: 'privacy/not-declared', title: '10. Privacy consent: the guide lacks the phone number (errno 112), reported once, never asked',
+    events: [component, launch(), ...LOGGED_IN, { type: 'UNDECLARED', scope: 'phone' }, tap('BIND_PHONE'), tap('BIND_PHONE')],
+  },
+  {
+    id: 'privacy/guide-updated', title: '10. Privacy consent: agreed, then the guide declares a new data type and asks again',
+    events: [
+      popupApp, launch(), ...LOGGED_IN, { type: 'PRIVACY_CHECK' }, end('checkPrivacy'), GUIDE_UPDATED, { type: 'PRIVACY_CHECK' },
+      end('checkPrivacy'), { type: 'PRIVACY_AGREE' },
+    ],
   },
 ];

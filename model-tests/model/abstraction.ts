@@ -5,7 +5,8 @@ import { fromTransition } from 'xstate';
 import { hasProfile } from '../../machines/index.js';
 import type { ModelEvent } from './alphabet.js';
 import { contextCounts } from './bounds.js';
-import { isAlive, tokenNumber, tokenVerdict } from './environment.js';
+import { isAlive, privacyAgreed, tokenNumber, tokenVerdict } from './environment.js';
+import { quietForTheGate } from './alphabet.js';
 import { loginMachine } from '../../machines/login-machine.js';
 import type { LoginLogic } from './machine-step.js';
 import type { ModelState } from './test-model.js';
@@ -30,6 +31,9 @@ export function abstractState(state: ModelState): string {
     config, snapshot.value, verdict(current), contextCounts(context),
     hasProfile(context.user), env.profile, env.registered, context.deepLink !== null, env.serverKey === env.wechatKey,
     consenting ? [context.consent?.kind, context.consentResent, env.payloadKey === env.serverKey, env.payloadKey === env.wechatKey] : null,
+    // The privacy gate: what WeChat knows (agreed, declared, in its gap), what the SDK holds and has learnt.
+    [privacyAgreed(env), env.guide, env.phoneDeclared, env.profileDeclared, env.phoneClock < env.gapUntil, env.pendingGated,
+      context.privacyRequest, context.privacyAgreed, context.undeclared, context.phoneCode !== null, quietForTheGate(state)],
     env.requests.filter(isAlive).map((request) => [
       request.state, request.token === null ? 'none' : request.token === current ? 'current' : 'older',
       accepted(request.token), request.replayed,

@@ -3,7 +3,7 @@
 // (another phone logs out everywhere, a week passes, WeChat renews the session key).
 
 import type { AppConfig } from './environment.js';
-import { isAlive, tokenNumber, tokenVerdict } from './environment.js';
+import { isAlive, privacyAgreed, tokenNumber, tokenVerdict } from './environment.js';
 import { activeNodeIds, activeInvokes } from './machine-step.js';
 import type { LoginLogic, LoginSnapshot } from './machine-step.js';
 import type { Ending, Fault } from './outcomes.js';
@@ -15,7 +15,7 @@ export type PageName = 'share' | 'login';
 export type Pause = 'minute' | 'week' | 'almostExpired';
 
 export type ModelEvent =
-  | { type: 'INSTALL'; mode: AppConfig['mode']; profile: AppConfig['profile'] }
+  | { type: 'INSTALL'; mode: AppConfig['mode']; profile: AppConfig['profile']; privacy?: AppConfig['privacy']; focus?: 'gate' }
   | { type: 'LAUNCH'; page: PageName }
   | { type: 'RELAUNCH'; page: PageName; after: Pause }
   | { type: 'REINSTALL'; page: PageName }
@@ -23,14 +23,27 @@ export type ModelEvent =
   | { type: 'RETRY' }
   | { type: 'LOGOUT' }
   | { type: 'LOGOUT_EVERYWHERE' }
-  | { type: 'CONSENT'; kind: 'profile' | 'wechat' }
+  /** `wechatPopup: 'refuse'`: WeChat's own privacy popup comes first, and the person refuses it. */
+  | { type: 'CONSENT'; kind: 'profile' | 'wechat'; wechatPopup?: 'refuse' }
   | { type: 'DENY' }
-  | { type: 'BIND_PHONE' }
+  | { type: 'BIND_PHONE'; wechatPopup?: 'refuse' }
+  /** The page checks the guide before a gated input gets focus (the nickname). */
+  | { type: 'PRIVACY_CHECK' }
+  /** The app's popup: the agree button (`open-type="agreePrivacyAuthorization"`), the refuse button. */
+  | { type: 'PRIVACY_AGREE' }
+  | { type: 'PRIVACY_REFUSE' }
+  | { type: 'HIDE' }
+  /** The operator's guide declares a new data type: WeChat asks the person again. */
+  | { type: 'GUIDE_UPDATED' }
+  /** The operator's guide lacks a data type: WeChat answers errno 112 for it. */
+  | { type: 'UNDECLARED'; scope: 'phone' | 'profile' }
   | { type: 'SHOW'; after: Pause }
   | { type: 'REQUEST' }
   | { type: 'ANSWER' }
   | { type: 'REVOKE_ELSEWHERE' }
   | { type: 'ERASED' }
+  /** The person erases their account from this phone. */
+  | { type: 'ERASE' }
   | { type: 'KEY_RENEWED' }
   | { type: 'END'; invoke: string; ending: Ending }
   | { type: 'TIMER'; delay: string; eventType: string };
@@ -38,8 +51,10 @@ export type ModelEvent =
 /** The default app (component mode, no profile) and the strictest (login page, profile required):
  * between them every guard that reads the settings goes both ways. */
 export const CONFIGS: readonly AppConfig[] = [
-  { mode: 'component', profile: 'none' },
-  { mode: 'loginPage', profile: 'required' },
+  { mode: 'component', profile: 'none', privacy: 'wechat' },
+  { mode: 'loginPage', profile: 'required', privacy: 'popup' },
+  // The consent box behind WeChat's own privacy popup (its refusals, the 10 s gap), walked for the gate alone.
+  { mode: 'component', profile: 'required', privacy: 'wechat', focus: 'gate' },
 ];
 
 /** Page requests alive at once (queued or in flight). One reaches every transition (a single request
@@ -56,6 +71,7 @@ const FAULT_TEXT: Record<Fault, string> = {
   gone: 'token refused (401)',
   decrypt: 'payload does not decrypt (-41003)',
   phoneCode: 'phone code invalid (40029)',
+  privacyCheckFails: 'the privacy setting cannot be read',
 };
 
 const pauseText = (after: Pause) => (after === 'almostExpired' ? '30 s before the token expires' : `a ${after} later`);
@@ -63,7 +79,7 @@ const pauseText = (after: Pause) => (after === 'almostExpired' ? '30 s before th
 export function describeEvent(event: ModelEvent): string {
   switch (event.type) {
     case 'INSTALL':
-      return `install (${event.mode} mode, profile ${event.profile})`;
+      return `install (${event.mode} mode, profile ${event.profile}${event.privacy === 'popup' ? ', the app\'s privacy popup' : ''}${event.focus ? ', for the privacy gate' : ''})`;
     case 'LAUNCH':
       return `launch on the ${event.page} page`;
     case 'RELAUNCH':
@@ -71,11 +87,24 @@ export function describeEvent(event: ModelEvent): string {
     case 'REINSTALL':
       return `reinstall (or a new phone), launch on the ${event.page} page`;
     case 'CONSENT':
-      return event.kind === 'profile' ? 'consent (avatar + nickname)' : 'consent (WeChat profile dialog)';
+      return (event.kind === 'profile' ? 'consent (avatar + nickname)' : 'consent (WeChat profile dialog)')
+        + (event.wechatPopup ? ', refusing WeChat\'s privacy popup' : '');
     case 'DENY':
       return 'deny the dialog';
     case 'BIND_PHONE':
-      return 'tap getPhoneNumber';
+      return event.wechatPopup ? 'tap getPhoneNumber, refusing WeChat\'s privacy popup' : 'tap getPhoneNumber';
+    case 'PRIVACY_CHECK':
+      return 'focus the nickname input (the page checks the privacy guide)';
+    case 'PRIVACY_AGREE':
+      return 'tap agree in the privacy popup';
+    case 'PRIVACY_REFUSE':
+      return 'tap refuse in the privacy popup';
+    case 'HIDE':
+      return 'the app goes to the background';
+    case 'GUIDE_UPDATED':
+      return 'the operator declares a new data type in the privacy guide';
+    case 'UNDECLARED':
+      return `the privacy guide lacks the ${event.scope === 'phone' ? 'phone number' : 'avatar and nickname'}`;
     case 'SHOW':
       return `back from the background ${pauseText(event.after)}`;
     case 'REQUEST':
@@ -84,6 +113,8 @@ export function describeEvent(event: ModelEvent): string {
       return 'the server answers the page request';
     case 'REVOKE_ELSEWHERE':
       return 'another phone logs out everywhere';
+    case 'ERASE':
+      return 'erase my account';
     case 'ERASED':
       return 'the person erases their data from another phone';
     case 'KEY_RENEWED':
@@ -98,17 +129,45 @@ export function describeEvent(event: ModelEvent): string {
 }
 
 /** Taps that must change nothing (scenario 8 and friends): extra goals every run must reach. */
-export const IGNORED_TAPS: ReadonlyArray<{ event: ModelEvent; where: string; goal: string }> = [
+export const IGNORED_TAPS: ReadonlyArray<{ event: ModelEvent; where: string; goal: string; when?: (state: ModelState) => boolean }> = [
   { event: { type: 'LOGIN' }, where: 'authenticating', goal: 'a second LOGIN tap while logging in changes nothing' },
   { event: { type: 'CONSENT', kind: 'profile' }, where: 'session.submittingConsent', goal: 'a second CONSENT tap while sending changes nothing' },
   { event: { type: 'RETRY' }, where: 'failed.blocked', goal: 'RETRY of a blocked user changes nothing' },
   { event: { type: 'SHOW', after: 'minute' }, where: 'session.signedIn', goal: 'coming back before expiry changes nothing' },
+  {
+    event: { type: 'PRIVACY_AGREE' }, where: 'session.signedIn', goal: 'a second tap on the privacy agree button changes nothing',
+    when: (state) => state.config?.privacy === 'popup' && privacyAgreed(state.env) && state.machine?.context.privacyAgreed === true,
+  },
 ];
 
 const USER_EVENTS: readonly ModelEvent[] = [
   { type: 'LOGIN' }, { type: 'RETRY' }, { type: 'LOGOUT_EVERYWHERE' }, { type: 'CONSENT', kind: 'profile' },
-  { type: 'CONSENT', kind: 'wechat' }, { type: 'DENY' }, { type: 'BIND_PHONE' },
+  { type: 'CONSENT', kind: 'wechat' }, { type: 'DENY' }, { type: 'BIND_PHONE' }, { type: 'ERASE' },
+  { type: 'PRIVACY_AGREE' }, { type: 'PRIVACY_REFUSE' }, { type: 'HIDE' },
 ];
+
+/**
+ * Whether the person can make this tap in the world as it is: a dialog they could refuse is
+ * shown only once the privacy guide is agreed to (and declares its data); the nickname check is
+ * the app popup's; WeChat's own popup can only be refused where it shows.
+ */
+function worldAllows(state: ModelState, event: ModelEvent): boolean {
+  const { config, env, machine } = state;
+  const agreed = privacyAgreed(env);
+  switch (event.type) {
+    case 'DENY':
+      // The box's own "not now" needs no dialog; the phone dialog shows only past the gate.
+      return machine!.hasTag('needsConsent') || (agreed && env.phoneDeclared);
+    case 'PRIVACY_CHECK':
+      return config!.privacy === 'popup';
+    case 'BIND_PHONE':
+    case 'CONSENT':
+      if (!event.wechatPopup) return true;
+      return config!.privacy === 'wechat' && !agreed && (event.type === 'BIND_PHONE' ? env.phoneDeclared : env.profileDeclared);
+    default:
+      return true;
+  }
+}
 
 const matchesPath = (snapshot: LoginSnapshot, path: string) =>
   snapshot.matches(path.split('.').reduceRight<unknown>((inner, key) => (inner === undefined ? key : { [key]: inner }), undefined) as never);
@@ -120,7 +179,7 @@ export function isAtRest(snapshot: LoginSnapshot): boolean {
 }
 
 function timers(snapshot: LoginSnapshot): ModelEvent[] {
-  const machine = snapshot.machine as LoginLogic;
+  const machine = snapshot.machine as unknown as LoginLogic;
   return activeNodeIds(snapshot.value, machine.root).flatMap((id) =>
     machine.getStateNodeById(id).after.map((transition) => ({
       type: 'TIMER' as const, delay: String(transition.delay), eventType: transition.eventType,
@@ -130,8 +189,18 @@ function timers(snapshot: LoginSnapshot): ModelEvent[] {
 function machineCan(snapshot: LoginSnapshot, event: ModelEvent): boolean {
   if (event.type === 'CONSENT') return snapshot.can({ type: 'CONSENT', draft: { kind: 'profile', nickname: 'x', avatarUrl: 'x' } });
   if (event.type === 'BIND_PHONE') return snapshot.can({ type: 'BIND_PHONE', code: 'x' });
+  if (event.type === 'PRIVACY_AGREE') return snapshot.can({ type: 'PRIVACY_AGREE', buttonId: 'agree' });
   return snapshot.can(event as never);
 }
+
+/** The app is in the background with the privacy popup open: nobody can tap it. */
+const inBackground = (snapshot: LoginSnapshot) =>
+  snapshot.matches({ session: { privacy: 'away' } }) || snapshot.matches({ session: { boxPrivacy: 'away' } });
+
+/** The refusals of WeChat's own popup, offered beside the plain taps where that popup shows. */
+const WECHAT_POPUP_REFUSALS: readonly ModelEvent[] = [
+  { type: 'BIND_PHONE', wechatPopup: 'refuse' }, { type: 'CONSENT', kind: 'profile', wechatPopup: 'refuse' },
+];
 
 export interface Alphabet {
   /** The apps a walk may install. */
@@ -144,9 +213,14 @@ export interface Alphabet {
    * makes of it, which is what a person does.
    */
   taps: 'taken' | 'shown';
+  /**
+   * `pruned`: the privacy gate is entered early in an app's life and, once in play, walked apart
+   * from the rest of the world (which keeps path generation small); `free`: anywhere, with anything.
+   */
+  gate: 'pruned' | 'free';
 }
 
-export const PATH_ALPHABET: Alphabet = { configs: CONFIGS, maxLiveRequests: MAX_LIVE_REQUESTS, taps: 'taken' };
+export const PATH_ALPHABET: Alphabet = { configs: CONFIGS, maxLiveRequests: MAX_LIVE_REQUESTS, taps: 'taken', gate: 'pruned' };
 
 /** The buttons a page shows for what the view says: the login box, retry, consent, the phone button, logout everywhere. */
 function shownTaps(snapshot: LoginSnapshot): ModelEvent[] {
@@ -158,7 +232,10 @@ function shownTaps(snapshot: LoginSnapshot): ModelEvent[] {
   if (snapshot.hasTag('failed')) taps.push({ type: 'RETRY' });
   if (box || signedIn || snapshot.hasTag('busy')) taps.push({ type: 'CONSENT', kind: 'profile' }, { type: 'CONSENT', kind: 'wechat' });
   if (box || signedIn) taps.push({ type: 'DENY' });
-  if (signedIn) taps.push({ type: 'BIND_PHONE' }, { type: 'LOGOUT_EVERYWHERE' });
+  if (signedIn) taps.push({ type: 'BIND_PHONE' }, { type: 'LOGOUT_EVERYWHERE' }, { type: 'ERASE' });
+  // The privacy popup's buttons; the nickname input's focus; WeChat's own popup, refused.
+  if (snapshot.hasTag('privacyPopup')) taps.push({ type: 'PRIVACY_AGREE' }, { type: 'PRIVACY_REFUSE' }, { type: 'HIDE' });
+  if (box || signedIn) taps.push({ type: 'PRIVACY_CHECK' }, ...WECHAT_POPUP_REFUSALS);
   return taps;
 }
 
@@ -177,11 +254,30 @@ export function eventsFor(state: ModelState, alphabet: Alphabet = PATH_ALPHABET)
   }
   events.push(...timers(snapshot));
   if (alphabet.taps === 'shown') {
-    events.push(...shownTaps(snapshot));
+    if (!inBackground(snapshot)) events.push(...shownTaps(snapshot).filter((tap) => worldAllows(state, tap)));
   } else {
-    for (const event of USER_EVENTS) if (machineCan(snapshot, event)) events.push(event);
-    for (const tap of IGNORED_TAPS) if (matchesPath(snapshot, tap.where)) events.push(tap.event);
+    for (const event of [...USER_EVENTS, ...WECHAT_POPUP_REFUSALS]) {
+      if (machineCan(snapshot, event) && worldAllows(state, event)) events.push(event);
+    }
+    if (machineCan(snapshot, { type: 'PRIVACY_CHECK' }) && worldAllows(state, { type: 'PRIVACY_CHECK' })) events.push({ type: 'PRIVACY_CHECK' });
+    for (const tap of IGNORED_TAPS) if (matchesPath(snapshot, tap.where) && (tap.when?.(state) ?? true)) events.push(tap.event);
   }
+  // A gated tap the machine cannot take as such (no session yet, a login or submission under way):
+  // WeChat still holds it and asks the app's listener.
+  if (config.privacy === 'popup' && !privacyAgreed(env) && env.phoneDeclared && !machineCan(snapshot, { type: 'BIND_PHONE' })
+    && !inBackground(snapshot)
+    && !snapshot.hasTag('privacyPopup') && env.pendingGated === null) {
+    events.push({ type: 'BIND_PHONE' });
+  }
+  // Tapped again while WeChat refuses at once (its gap after its own popup was refused).
+  if (snapshot.matches({ session: { privacy: 'inGap' } })) events.push({ type: 'BIND_PHONE' });
+  if (snapshot.matches({ session: { boxPrivacy: 'inGap' } })) events.push({ type: 'CONSENT', kind: 'profile' });
+  // The guide may change while a submission is on its way (the gate then meets a busy session).
+  if (snapshot.matches('session') && snapshot.hasTag('busy') && privacyAgreed(env) && env.guide < 2 && config.privacy === 'popup') {
+    events.push({ type: 'GUIDE_UPDATED' });
+  }
+  // Back in front with the popup open.
+  if (inBackground(snapshot)) events.push({ type: 'SHOW', after: 'minute' });
 
   // A 401 arriving while the session runs an invoke would leave it: not a path we need.
   const busySession = snapshot.matches('session') && snapshot.hasTag('busy');
@@ -195,6 +291,11 @@ export function eventsFor(state: ModelState, alphabet: Alphabet = PATH_ALPHABET)
       // The world changes while the person looks at a page: only then does it matter here.
       if (current !== null && tokenVerdict(env, current) === 'accepted') events.push({ type: 'REVOKE_ELSEWHERE' }, { type: 'ERASED' });
       if (env.wechatKey === env.serverKey && snapshot.hasTag('needsConsent')) events.push({ type: 'KEY_RENEWED' });
+      // The operator changes the privacy guide (twice at most: the second asks again after an agreement).
+      if (privacyAgreed(env) && env.guide < 2) events.push({ type: 'GUIDE_UPDATED' });
+      // A guide without a data type: the phone number where WeChat's popup asks for it, the profile behind the box.
+      if (env.phoneDeclared && config.profile === 'none' && snapshot.hasTag('signedIn')) events.push({ type: 'UNDECLARED', scope: 'phone' });
+      if (env.profileDeclared && config.privacy === 'wechat' && snapshot.hasTag('needsConsent')) events.push({ type: 'UNDECLARED', scope: 'profile' });
     }
     if (live.length === 0) {
       const pauses: Pause[] = current === null ? ['minute'] : ['minute', 'week'];
@@ -202,7 +303,43 @@ export function eventsFor(state: ModelState, alphabet: Alphabet = PATH_ALPHABET)
       if (env.registered) events.push({ type: 'REINSTALL', page: pages[0]! });
     }
   }
+  if (alphabet.gate === 'free') return dedupe(events);
+  if (privacyMoved(state) || config.focus === 'gate') return dedupe(events.filter((event) => !AWAY_FROM_THE_GATE.has(event.type) && endingNearTheGate(event)));
+  if (!quietForTheGate(state)) return dedupe(events.filter((event) => !INTO_THE_GATE.has(event.type)));
   return dedupe(events);
+}
+
+/**
+ * The gate is walked from the start of an app's life (one login, no page request yet), and once
+ * it is in play the world stays with it: no relaunch, other phone, key renewal or page request
+ * multiplies its states (those were walked without it), and the platform answers with success or
+ * the one failure that meets the gate (a refused token, a blocked person). Coming back from the
+ * background after a week stays: the gate meets re-logins through it.
+ */
+const INTO_THE_GATE = new Set<ModelEvent['type']>(['GUIDE_UPDATED', 'UNDECLARED', 'PRIVACY_CHECK']);
+const AWAY_FROM_THE_GATE = new Set<ModelEvent['type']>([
+  'RELAUNCH', 'REINSTALL', 'REVOKE_ELSEWHERE', 'ERASED', 'KEY_RENEWED', 'LOGOUT_EVERYWHERE', 'ERASE', 'REQUEST',
+]);
+const NEAR_THE_GATE = new Set<string>(['done', 'gone', 'blocked', 'privacyCheckFails']);
+const endingNearTheGate = (event: ModelEvent) => event.type !== 'END' || NEAR_THE_GATE.has(event.ending);
+
+/** Early in the app's life: one login so far, no page request, no re-login, no retry. */
+export function quietForTheGate(state: ModelState): boolean {
+  const { env, machine } = state;
+  if (!machine) return true;
+  return env.issued <= 1 && env.nextRequest === 1 && env.revokedUpTo === 0 && env.expiredUpTo === 0
+    && machine.context.relogins === 0 && machine.context.retries === 0;
+}
+
+/** Whether the privacy gate is in play: WeChat's or the SDK's view of the consent differs from the start. */
+export function privacyMoved(state: ModelState): boolean {
+  const { config, env, machine } = state;
+  if (!config || !machine) return false;
+  const { context } = machine;
+  return env.guide !== 1 || env.agreedGuide !== 1 || !env.phoneDeclared || !env.profileDeclared
+    || env.gapUntil > 0 || env.pendingGated !== null || context.privacyRequest !== null || context.privacyAgreed
+    || context.undeclared.length > 0 || context.phoneCode !== null
+    || machine.matches({ session: 'privacy' }) || machine.matches({ session: 'boxPrivacy' });
 }
 
 function dedupe(events: ModelEvent[]): ModelEvent[] {

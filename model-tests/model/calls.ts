@@ -21,6 +21,10 @@ export function invokeCall(invoke: string, snapshot: LoginSnapshot): string {
       return `POST /me/phone ${token}`;
     case 'revokeSessions':
       return `POST /auth/logout-all ${token}`;
+    case 'eraseAccount':
+      return `DELETE /me ${token}`;
+    case 'checkPrivacy':
+      return 'wx.getPrivacySetting';
     default:
       throw new Error(`the model does not know which call invoke "${invoke}" makes`);
   }

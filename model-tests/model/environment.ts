@@ -10,7 +10,17 @@ import type { PlatformEffect } from './machine-step.js';
 export interface AppConfig {
   mode: 'component' | 'loginPage';
   profile: 'none' | 'required';
+  /** Who asks for consent to the privacy guide: the app's own popup (the SDK owns the listener), or WeChat's. */
+  privacy: 'popup' | 'wechat';
+  /** `gate`: this app is walked for the privacy gate alone (its world stays with the gate from the start). */
+  focus?: 'gate';
 }
+
+/** The privacy-gated calls a page makes: the phone button, the avatar button, WeChat's profile dialog. */
+export type GatedCall = 'phone' | 'avatar' | 'profileDialog';
+
+/** How long WeChat refuses gated calls at once after its own popup was refused. */
+export const PRIVACY_GAP_MS = 10_000;
 
 export const LOGIN_PAGE = '/pages/login/index';
 export const TOKEN_TTL_MS = 7 * 86_400_000; // the server's default TOKEN_TTL
@@ -92,6 +102,22 @@ export interface Env {
   /** Share pages waiting in `whenSignedIn`, and how many ran. */
   waiters: number;
   invitesAccepted: number;
+  /** The phone's clock (ms since the install), as the trace counts it: WeChat's privacy gap and wx.login rule run on it. */
+  phoneClock: number;
+  /** The privacy guide's version, and the one the person agreed to (WeChat keeps it, across reinstalls). */
+  guide: number;
+  agreedGuide: number;
+  /** Whether the guide declares the phone number, the avatar and nickname (errno 112 when not). */
+  phoneDeclared: boolean;
+  profileDeclared: boolean;
+  /** WeChat refuses gated calls at once until then (phone clock), after its own popup was refused. */
+  gapUntil: number;
+  /** The gated call WeChat holds until the app's popup is answered (the SDK holds its resolve). */
+  pendingGated: GatedCall | null;
+  /** The held call was let go by the agree tap this step (its dialog follows). */
+  released: GatedCall | null;
+  /** Configuration failures reported to the operator (errno 112). */
+  reports: number;
 }
 
 export function initialEnv(): Env {
@@ -103,8 +129,13 @@ export function initialEnv(): Env {
     requests: [], nextRequest: 1,
     pages: [], navigations: [], orphans: [], toasts: 0, loading: false,
     serverEvents: [], stored: null, waiters: 0, invitesAccepted: 0,
+    // Agreed to the guide from the start, so that the scenarios before the gate keep their outcomes;
+    // the world's guide update (a new data type) makes WeChat ask again.
+    phoneClock: 0, guide: 1, agreedGuide: 1, phoneDeclared: true, profileDeclared: true, gapUntil: 0, pendingGated: null, released: null, reports: 0,
   };
 }
+
+export const privacyAgreed = (env: Env) => env.agreedGuide >= env.guide;
 
 /** How long a pause lasts (`almostExpired`: until 30 s are left on the newest token). */
 export function pauseMs(env: Env, after: 'minute' | 'week' | 'almostExpired'): number {
@@ -184,6 +215,21 @@ export function applyEffect(env: Env, { action, context, event }: PlatformEffect
       return action;
     case 'hideBusy':
       env.loading = false;
+      return action;
+    case 'showPrivacyPopup':
+      return action;
+    case 'agreePrivacy':
+      // The agree tap let the held call go on (once); without one it had nothing to resolve.
+      if (!env.pendingGated) return null;
+      env.released = env.pendingGated;
+      env.pendingGated = null;
+      return action;
+    case 'refusePrivacy':
+      if (!env.pendingGated) return null;
+      env.pendingGated = null; // the held call fails with errno 104, which the SDK already knows
+      return action;
+    case 'reportMisconfiguration':
+      env.reports += 1;
       return action;
     default:
       throw new Error(`the test model does not know the platform action "${action}"`);

@@ -21,7 +21,7 @@ function waiting(snapshot: LoginSnapshot, env: Env): string[] {
 
 /** Delays of the timers the active states set; a rate-limit wait lasts as long as the server said. */
 function timers(snapshot: LoginSnapshot, retryAfterSeconds: number | undefined): string[] {
-  const machine = snapshot.machine as LoginLogic;
+  const machine = snapshot.machine as unknown as LoginLogic;
   const delays = machine.implementations.delays as Record<string, (args: unknown) => number>;
   const { context } = snapshot;
   const error = context.error && retryAfterSeconds !== undefined ? { ...context.error, retryAfterSeconds } : context.error;
@@ -36,6 +36,12 @@ function requests(env: Env): string[] {
   });
 }
 
+/** The delays (ms) of the timers the active states set, in the chart's order: what the phone's clock waits for. */
+export function timerDelays(snapshot: LoginSnapshot | null): number[] {
+  if (!snapshot) return [];
+  return timers(snapshot, undefined).map((text) => Number.parseInt(text, 10));
+}
+
 /** `retryAfterSeconds`: what the server asked the phone to wait, which the model leaves to it. */
 export function expectedScene(state: ModelState, retryAfterSeconds?: number): Scene {
   const { machine: snapshot, env } = state;
@@ -48,6 +54,7 @@ export function expectedScene(state: ModelState, retryAfterSeconds?: number): Sc
       needsConsent: snapshot.hasTag('needsConsent'),
       failed: snapshot.hasTag('failed'),
       signedOut: snapshot.matches('signedOut'),
+      privacyPopup: snapshot.hasTag('privacyPopup'),
     }),
     context: describeContext(snapshot.context, tokenText),
     transitions: describeTransitions(state.last.taken),
@@ -62,5 +69,6 @@ export function expectedScene(state: ModelState, retryAfterSeconds?: number): Sc
     requests: requests(env),
     serverEvents: env.serverEvents,
     invitesAccepted: env.invitesAccepted,
+    reports: env.reports,
   };
 }

@@ -116,7 +116,7 @@ export function initialMachineSnapshot(input: LoginInput, machine: LoginLogic = 
 
 /** Steps the machine the snapshot belongs to (the shipped one or a variant). */
 export function stepMachine(snapshot: LoginSnapshot, event: MachineEvent): MachineStep {
-  const machine = snapshot.machine as LoginLogic;
+  const machine = snapshot.machine as unknown as LoginLogic;
   const { result, microsteps, effects } = record(() => machine.transition(snapshot, event as LoginEvent, scope));
   return {
     snapshot: result,

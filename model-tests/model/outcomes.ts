@@ -5,10 +5,10 @@
 
 import type { FailureReason, LoginFailure, SessionUser } from '../../machines/index.js';
 import type { Env } from './environment.js';
-import { tokenNumber, tokenVerdict, TOKEN_TTL_MS } from './environment.js';
+import { privacyAgreed, tokenNumber, tokenVerdict, TOKEN_TTL_MS } from './environment.js';
 import type { LoginSnapshot, MachineEvent } from './machine-step.js';
 
-export type Fault = 'busy' | 'codeUsed' | 'rateLimited' | 'blocked' | 'network' | 'wxLogin' | 'gone' | 'decrypt' | 'phoneCode';
+export type Fault = 'busy' | 'codeUsed' | 'rateLimited' | 'blocked' | 'network' | 'wxLogin' | 'gone' | 'decrypt' | 'phoneCode' | 'privacyCheckFails';
 export type Ending = 'done' | Fault;
 
 /** The typed failure the client reports for each fault (reason and the server's or client's code). */
@@ -21,6 +21,7 @@ export const FAILURES: Record<Exclude<Fault, 'gone'>, { reason: FailureReason; c
   wxLogin: { reason: 'wxLogin', code: 'WX_LOGIN_FAILED' },
   decrypt: { reason: 'decrypt', code: 'OPEN_DATA_DECRYPT_FAILED' },
   phoneCode: { reason: 'badCode', code: 'WECHAT_PHONE_CODE_INVALID' },
+  privacyCheckFails: { reason: 'configuration', code: 'PRIVACY_CHECK_FAILED' },
 };
 
 /** Failures of code2Session during a login, which the server records as LoginFailed. */
@@ -66,6 +67,10 @@ export function possibleEndings(invoke: string, env: Env, snapshot: LoginSnapsho
       return accepted ? ['done', 'phoneCode'] : ['gone'];
     case 'revokeSessions':
       return accepted ? ['done', 'network'] : ['gone', 'network'];
+    case 'eraseAccount':
+      return accepted ? ['done', 'network'] : ['gone', 'network'];
+    case 'checkPrivacy':
+      return ['done', 'privacyCheckFails'];
     default:
       throw new Error(`the test model does not know how invoke "${invoke}" ends`);
   }
@@ -120,6 +125,14 @@ export function endInvoke(invoke: string, ending: Ending, env: Env, snapshot: Lo
       env.revokedUpTo = env.issued;
       env.serverEvents.push('SessionsRevoked');
       return done(undefined);
+    case 'eraseAccount':
+      // The server erases the person and refuses their tokens; the next login registers anew.
+      env.revokedUpTo = env.issued;
+      env.serverEvents.push('UserErased');
+      Object.assign(env, { registered: false, profile: false, phone: false });
+      return done(undefined);
+    case 'checkPrivacy':
+      return done({ needAuthorization: !privacyAgreed(env), privacyContractName: '《小程序隐私保护指引》' });
     default:
       throw new Error(`the test model does not know how invoke "${invoke}" ends`);
   }

@@ -7,11 +7,14 @@ import type { ModelEvent } from './alphabet.js';
 import { describeEvent, IGNORED_TAPS, isAtRest } from './alphabet.js';
 import type { Pause } from './alphabet.js';
 import { checkContextBounds } from './bounds.js';
-import type { AppConfig, Env } from './environment.js';
+import type { AppConfig, Env, GatedCall } from './environment.js';
 import {
-  applyEffect, initialEnv, isAlive, pauseMs, LOGIN_PAGE_ENTRY, settingsFor, SHARED_PAGE, tokenLabel, tokenNumber,
-  tokenVerdict,
+  applyEffect, initialEnv, isAlive, pauseMs, LOGIN_PAGE_ENTRY, PRIVACY_GAP_MS, privacyAgreed, settingsFor, SHARED_PAGE,
+  tokenLabel, tokenNumber, tokenVerdict,
 } from './environment.js';
+import { elapsed } from '../properties/trace.js';
+import { timerDelays } from './expectations.js';
+import type { LoginEvent } from '../../machines/index.js';
 import { loginMachine } from '../../machines/login-machine.js';
 import { invokeCall } from './calls.js';
 import type { LoginLogic, LoginSnapshot, MachineEvent } from './machine-step.js';
@@ -128,6 +131,57 @@ class Step {
     }
   }
 
+  /** The held gated call the agree tap let go: its dialog follows (allowed), and what it gives comes to the SDK. */
+  releaseGated(): void {
+    const released = this.env.released;
+    this.env.released = null;
+    if (released === 'phone') this.feed({ type: 'BIND_PHONE', code: 'phone-code' });
+    if (released === 'profileDialog') this.consent('wechat');
+  }
+
+  consent(kind: 'profile' | 'wechat'): void {
+    const keyAtTap = this.env.wechatKey; // the dialog's payload is sealed with WeChat's key of that moment
+    this.feed({ type: 'CONSENT', draft: DRAFTS[kind] });
+    if (this.record.taken.length > 0) this.env.payloadKey = keyAtTap;
+  }
+
+  /**
+   * A tap on a privacy-gated control (the phone button, the avatar, WeChat's profile dialog):
+   * WeChat's gate first. `then` is what the tap does once the gate lets it through.
+   */
+  gated(config: AppConfig, call: GatedCall, refuseWechatPopup: boolean, then: () => void): void {
+    const { env } = this;
+    const scope = call === 'phone' ? 'phone' : 'profile';
+    const api = { phone: 'getPhoneNumber', avatar: 'chooseAvatar', profileDialog: 'getUserProfile' }[call];
+    const fail = (failure: 'refused' | 'inGap' | 'undeclared', errMsg: string, errno?: number) =>
+      this.feed({ type: 'PRIVACY_FAILED', scope, failure, errMsg: `${api}:fail ${errMsg}`, ...(errno ? { errno } : {}) } as LoginEvent);
+    if (!(scope === 'phone' ? env.phoneDeclared : env.profileDeclared)) {
+      fail('undeclared', 'api scope is not declared in the privacy agreement', 112);
+      return;
+    }
+    if (privacyAgreed(env)) {
+      then();
+      return;
+    }
+    if (config.privacy === 'popup') {
+      // WeChat holds the call and asks the SDK's listener; the popup's answer decides.
+      env.pendingGated = call;
+      this.feed({ type: 'PRIVACY_NEEDED', referrer: call === 'profileDialog' ? api : `button.${api}` });
+      return;
+    }
+    if (env.phoneClock < env.gapUntil) {
+      fail('inGap', 'privacy permission is not authorized in gap');
+      return;
+    }
+    if (refuseWechatPopup) {
+      env.gapUntil = env.phoneClock + PRIVACY_GAP_MS;
+      fail('refused', 'privacy permission is not authorized', 104);
+      return;
+    }
+    env.agreedGuide = env.guide; // WeChat's own popup, agreed
+    then();
+  }
+
   /** The server answers the page request in flight (the oldest, if several). */
   answer(): void {
     const request = this.env.requests.find((candidate) => candidate.state === 'inflight');
@@ -165,6 +219,7 @@ class Step {
 function copyEnv(env: Env): Env {
   return {
     ...env,
+    released: null,
     requests: env.requests.map((request) => ({ ...request })),
     pages: env.pages.map((page) => ({ route: page.route, options: { ...page.options } })),
     navigations: [...env.navigations],
@@ -179,13 +234,15 @@ const newProcess = (): Partial<Env> => ({ requests: [], nextRequest: 1, waiters:
 export function modelStep(state: ModelState, event: ModelEvent): ModelState {
   const { logic } = state;
   if (event.type === 'INSTALL') {
-    const config: AppConfig = { mode: event.mode, profile: event.profile };
+    const config: AppConfig = { mode: event.mode, profile: event.profile, privacy: event.privacy ?? 'wechat', ...(event.focus ? { focus: event.focus } : {}) };
     return { logic, config, machine: initialMachineSnapshot({ settings: settingsFor(config) }, logic), env: initialEnv(), last: nothing() };
   }
   const { config, machine } = state;
   if (!config || !machine) throw new Error(`model: "${event.type}" before the app is installed`);
   const step = new Step(event.type === 'REINSTALL' ? initialMachineSnapshot({ settings: settingsFor(config) }, logic) : machine, copyEnv(state.env));
   const { env } = step;
+  // The phone's clock moves as the trace counts it: a second per tap, a timer's delay, a pause.
+  env.phoneClock += elapsed(event, timerDelays(machine));
   switch (event.type) {
     case 'LAUNCH':
       step.launch(config, event.page);
@@ -206,17 +263,30 @@ export function modelStep(state: ModelState, event: ModelEvent): ModelState {
     case 'RETRY':
     case 'LOGOUT':
     case 'LOGOUT_EVERYWHERE':
+    case 'ERASE':
     case 'DENY':
+    case 'PRIVACY_CHECK':
+    case 'PRIVACY_REFUSE':
+    case 'HIDE':
       step.feed({ type: event.type });
       break;
-    case 'CONSENT': {
-      const keyAtTap = env.wechatKey; // the dialog's payload is sealed with WeChat's key of that moment
-      step.feed({ type: 'CONSENT', draft: DRAFTS[event.kind] });
-      if (step.record.taken.length > 0) env.payloadKey = keyAtTap;
+    case 'PRIVACY_AGREE':
+      env.agreedGuide = env.guide; // the agree button's tap itself agrees, whatever the app does with it
+      step.feed({ type: 'PRIVACY_AGREE', buttonId: 'agree' });
+      step.releaseGated();
       break;
-    }
+    case 'CONSENT':
+      step.gated(config, event.kind === 'wechat' ? 'profileDialog' : 'avatar', event.wechatPopup === 'refuse', () => step.consent(event.kind));
+      break;
     case 'BIND_PHONE':
-      step.feed({ type: 'BIND_PHONE', code: 'phone-code' });
+      step.gated(config, 'phone', event.wechatPopup === 'refuse', () => step.feed({ type: 'BIND_PHONE', code: 'phone-code' }));
+      break;
+    case 'GUIDE_UPDATED':
+      env.guide += 1;
+      break;
+    case 'UNDECLARED':
+      if (event.scope === 'phone') env.phoneDeclared = false;
+      else env.profileDeclared = false;
       break;
     case 'SHOW':
       step.pass(event.after);

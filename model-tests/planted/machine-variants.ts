@@ -28,7 +28,7 @@ export const MACHINE_VARIANTS: readonly MachineVariant[] = [
   },
   {
     name: 'each "login gone" during a re-login starts the re-login again (not single flight)',
-    caughtBy: ['one-login-at-a-time', 'gone-answer-handling', 'wx-login-frequency'],
+    caughtBy: ['one-login-at-a-time', 'gone-answer-handling'],
     machine: editChart((c) => {
       at(c, 'states.reauthenticating.on').LOGIN_GONE = { target: '#login.reauthenticating', reenter: true, actions: 'settleGoneRequest' };
     }),
@@ -166,6 +166,16 @@ export const MACHINE_VARIANTS: readonly MachineVariant[] = [
     machine: withGuards({ needsConsent: ({ context }) => context.settings.profileRequired }),
   },
   {
+    name: 'WeChat busy retried at once and never counted: wx.login in a tight loop',
+    caughtBy: ['wx-login-frequency'],
+    machine: editChart((c) => {
+      for (const state of LOGIN_STATES) {
+        const always = at(c, `states.${state}.states.judgingFailure`).always as Array<Record<string, unknown>>;
+        always[1] = { ...always[1], target: 'obtainingCode', actions: [] };
+      }
+    }),
+  },
+  {
     name: 'a fresh code is fetched before the encrypted profile is sent',
     caughtBy: ['payload-before-new-code'],
     machine: editChart((c) => {
@@ -186,6 +196,32 @@ export const MACHINE_VARIANTS: readonly MachineVariant[] = [
       const onError = at(c, 'states.session.states.bindingPhone.invoke').onError as Array<Record<string, unknown>>;
       onError[1] = { ...onError[1], actions: ['recordError'] };
     }),
+  },
+  {
+    name: 'the silent login shows the privacy popup and waits on it',
+    caughtBy: ['privacy-popup-only-in-session'],
+    machine: editChart((c) => {
+      at(c, 'states.authenticating').tags = ['busy', 'privacyPopup'];
+    }),
+  },
+  {
+    name: 'a privacy refusal lets the held phone tap go on',
+    caughtBy: ['privacy-refusal-sends-nothing'],
+    machine: editChart((c) => {
+      at(c, 'states.session.states.privacy.states.refused').always = '#login.session.bindingPhone';
+    }),
+  },
+  {
+    name: 'the agree tap forgets to resolve the held call',
+    caughtBy: ['privacy-agree-once'],
+    machine: editChart((c) => {
+      for (const state of ['needed', 'neededAgain']) at(c, `states.session.states.privacy.states.${state}.on`).PRIVACY_AGREE = 'agreed';
+    }),
+  },
+  {
+    name: 'errno 112 reported again on every tap',
+    caughtBy: ['misconfiguration-reported-once'],
+    machine: withGuards({ isUndeclaredReported: () => false }),
   },
   {
     name: 'a relaunch forgets to reset the counters',

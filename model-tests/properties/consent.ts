@@ -24,12 +24,18 @@ export const deniedConsentSendsNothing: Property = {
 export const consentFromTheBox: Property = {
   id: 'consent-from-the-box',
   requirements: ['R8'],
-  says: 'Consent given in the box (also after a refusal) is sent at once, as one profile call carrying the token, and nothing else.',
-  monitor: () => ({ step, previous }) => {
-    if (step.event.type !== 'CONSENT' || !previous?.shows.needsConsent || previous.shows.busy) return null;
-    const [call, ...more] = step.started;
-    const sent = call !== undefined && more.length === 0 && PROFILE_ROUTES.has(call.route) && call.token !== null;
-    return sent ? null : `consent from the box sent ${callList(step.started)}`;
+  says: 'Consent given in the box (also after a refusal) is sent at once, as one profile call carrying the token, and nothing else, once past the privacy gate (its popup, or its refusal explained).',
+  monitor: () => {
+    let undeclared = false; // the guide lacks the profile: WeChat refuses every such tap (errno 112)
+    return ({ step, previous }) => {
+      if (step.event.type === 'REINSTALL') undeclared = false;
+      if (step.explains?.endsWith('/PRIVACY_SCOPE_UNDECLARED')) undeclared = true;
+      if (step.event.type !== 'CONSENT' || !previous?.shows.needsConsent || previous.shows.busy) return null;
+      if (undeclared || step.shows.privacyPopup || /\/PRIVACY_/.test(step.explains ?? '')) return null; // the gate stopped the tap
+      const [call, ...more] = step.started;
+      const sent = call !== undefined && more.length === 0 && PROFILE_ROUTES.has(call.route) && call.token !== null;
+      return sent ? null : `consent from the box sent ${callList(step.started)}`;
+    };
   },
 };
 

@@ -9,6 +9,7 @@ import type { Property, RunContext } from './property.js';
 import { goneAnswerHandling, reloginsBounded } from './relogins.js';
 import { noTokenAfterLogout, refusedTokenNeverResent, requestsSettledOnce, tokenWhileSignedIn } from './requests.js';
 import { busyTapsChangeNothing, signedOutStaysOut } from './sessions.js';
+import { agreeLetsTheCallGoOnce, misconfigurationReportedOnce, popupOnlyInSession, privacyRefusalSendsNothing } from './privacy.js';
 import type { Trace } from './trace.js';
 
 export const PROPERTIES: readonly Property[] = [
@@ -18,6 +19,7 @@ export const PROPERTIES: readonly Property[] = [
   sharedPageOnlySignedIn, deepLinkFollowedOnce,
   deniedConsentSendsNothing, consentFromTheBox, profileNotAskedAgain, payloadBeforeNewCode, failedSubmissionShown,
   busyTapsChangeNothing, signedOutStaysOut,
+  popupOnlyInSession, privacyRefusalSendsNothing, agreeLetsTheCallGoOnce, misconfigurationReportedOnce,
 ];
 
 export interface Violation {

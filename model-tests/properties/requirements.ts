@@ -15,6 +15,8 @@ export const REQUIREMENTS = {
   R10: 'Logout (scenario 9): a signed-out person stays signed out across relaunches, with nothing sent on their behalf, until they log in.',
   R11: 'Order rule for the legacy payload: no wx.login between obtaining encryptedData and sending it, nor while it is on its way.',
   R12: "Budgets renew when the docs say: each login run has its full automatic retries; re-logins are counted since the server last accepted the token, and start afresh on a launch, a person's login or retry, and a logout.",
+  R13: 'Privacy consent (WeChat since 2023-10, scenario 10): phone binding and profile fill-in pass the privacy gate and the silent login never waits for it; a refusal sends nothing; the agree tap lets the held call go on exactly once, and a second tap does nothing.',
+  R14: 'A data type missing from the privacy guide (errno 112) is a configuration failure: reported to the operator once per data type, explained on the page, and the person is never asked for it.',
 } as const;
 
 export type RequirementId = keyof typeof REQUIREMENTS;

@@ -10,7 +10,7 @@ import type { AppConfig } from '../model/environment.js';
 import { A_MINUTE, A_WEEK } from '../model/environment.js';
 import type { Scene } from '../scene.js';
 
-export type CallKind = 'wx.login' | 'exchange' | 'page' | 'api';
+export type CallKind = 'wx.login' | 'exchange' | 'page' | 'api' | 'privacy';
 
 export interface Call {
   text: string;
@@ -32,6 +32,8 @@ export interface Flags {
   needsConsent: boolean;
   failed: boolean;
   signedOut: boolean;
+  /** The app's privacy popup is on screen. */
+  privacyPopup: boolean;
 }
 
 export interface TraceStep {
@@ -61,6 +63,8 @@ export interface TraceStep {
   requests: Map<string, string>;
   serverEvents: string[];
   deferredRuns: number;
+  /** Configuration failures reported to the operator so far (cumulative). */
+  reports: number;
 }
 
 export interface Trace {
@@ -70,6 +74,7 @@ export interface Trace {
 
 const PERSON_EVENTS = new Set<ModelEvent['type']>([
   'LAUNCH', 'RELAUNCH', 'REINSTALL', 'LOGIN', 'RETRY', 'LOGOUT', 'LOGOUT_EVERYWHERE', 'CONSENT', 'DENY', 'BIND_PHONE', 'SHOW',
+  'ERASE', 'PRIVACY_CHECK', 'PRIVACY_AGREE', 'PRIVACY_REFUSE', 'HIDE',
 ]);
 const NEW_PROCESS = new Set<ModelEvent['type']>(['INSTALL', 'LAUNCH', 'RELAUNCH', 'REINSTALL']);
 
@@ -78,6 +83,7 @@ const HUMAN_PACE_MS = 1000;
 
 export function parseCall(text: string): Call {
   if (text === 'wx.login') return { text, kind: 'wx.login', route: 'wx.login', token: null, request: null };
+  if (text === 'wx.getPrivacySetting') return { text, kind: 'privacy', route: text, token: null, request: null };
   const match = /^(\S+) (\S+) \((.+)\)$/.exec(text);
   if (!match) throw new Error(`a call the trace cannot read: ${text}`);
   const [, method = '', path = '', label = ''] = match;
@@ -91,7 +97,7 @@ function flags(shows: string): Flags {
   const on = new Set(shows.split(', '));
   return {
     signedIn: on.has('signedIn'), busy: on.has('busy'), needsConsent: on.has('needsConsent'),
-    failed: on.has('failed'), signedOut: on.has('signedOut'),
+    failed: on.has('failed'), signedOut: on.has('signedOut'), privacyPopup: on.has('privacyPopup'),
   };
 }
 
@@ -130,6 +136,8 @@ function answeredCall(event: ModelEvent, waiting: readonly Call[]): Call | null 
     resendConsent: (call) => call.route === 'POST /me/profile/wechat',
     bindPhone: (call) => call.route === 'POST /me/phone',
     revokeSessions: (call) => call.route === 'POST /auth/logout-all',
+    eraseAccount: (call) => call.route === 'DELETE /me',
+    checkPrivacy: (call) => call.kind === 'privacy',
   };
   return waiting.find(wanted[event.invoke] ?? (() => false)) ?? null;
 }
@@ -142,7 +150,7 @@ function answerOf(event: ModelEvent, call: Call, requests: Map<string, string>):
   return 'gone';
 }
 
-function elapsed(event: ModelEvent, timersBefore: readonly number[]): number {
+export function elapsed(event: ModelEvent, timersBefore: readonly number[]): number {
   switch (event.type) {
     case 'TIMER':
       return timersBefore[0] ?? 0;
@@ -167,7 +175,7 @@ export interface SceneStep {
 export function traceOf(steps: readonly SceneStep[]): Trace {
   const install = steps[0]?.event;
   if (install?.type !== 'INSTALL') throw new Error('a trace begins with an install');
-  const config: AppConfig = { mode: install.mode, profile: install.profile };
+  const config: AppConfig = { mode: install.mode, profile: install.profile, privacy: install.privacy ?? 'wechat' };
   const trace: TraceStep[] = [];
   let before: Scene | null = null;
   let clock = 0;
@@ -197,6 +205,7 @@ export function traceOf(steps: readonly SceneStep[]): Trace {
       requests,
       serverEvents: scene.serverEvents.slice(before?.serverEvents.length ?? 0),
       deferredRuns: scene.invitesAccepted,
+      reports: scene.reports,
     });
     before = scene;
   });

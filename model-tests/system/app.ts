@@ -8,7 +8,7 @@ import { createMiniAuth, wxPlatform } from '../../client/index.js';
 import type { MiniAuth } from '../../client/index.js';
 import { createWxRuntime, WxStorage } from '../../simulator/index.js';
 import type { WxApi } from '../../client/index.js';
-import type { WxRuntime } from '../../simulator/index.js';
+import type { PrivacySettings, WxRuntime } from '../../simulator/index.js';
 import type { AppConfig, Page } from '../model/environment.js';
 import { LOGIN_PAGE, RELOGIN_CAP, RETRY } from '../model/environment.js';
 import { machineGoals } from '../model/goals.js';
@@ -17,8 +17,8 @@ import type { StepRecord } from '../model/test-model.js';
 import { nothing } from '../model/test-model.js';
 import type { Gate, GatedWx } from './gate.js';
 import { gateWx } from './gate.js';
-import type { ManualClock } from './manual-clock.js';
-import { manualClock } from './manual-clock.js';
+import type { ManualClock } from '../../testing/manual-clock.js';
+import { manualClock } from '../../testing/manual-clock.js';
 import type { SystemWorld } from './world.js';
 
 /** A bug planted at the platform edge, for the proof that the paths bite. */
@@ -28,6 +28,8 @@ export interface Plant {
 
 interface Instance {
   runtime: WxRuntime;
+  /** A gated tap WeChat holds until the app's privacy popup is answered: it lands after the answer. */
+  pendingTap: Promise<void> | null;
   gate: Gate;
   clock: ManualClock;
   auth: MiniAuth;
@@ -46,7 +48,14 @@ export class AppUnderTest {
   /** What the SDK's machine did since the last `takeRecord()`. */
   private record: StepRecord = nothing();
   private earlierToasts = 0;
+  private earlierTooFrequent = 0;
   invitesAccepted = 0;
+  /** Configuration failures the SDK reported (onMisconfiguration). */
+  reports = 0;
+  /** The phone's clock, moved as the trace counts it: WeChat's privacy gap and wx.login rule run on it. */
+  phoneClock = 1_900_000_000_000;
+  /** WeChat's privacy state for this person and app: it outlives app processes and reinstalls. */
+  private privacy: Partial<PrivacySettings> = { guideVersion: 1, agreedVersion: 1 };
   private current: Instance | undefined;
   private generation = 0;
 
@@ -69,9 +78,12 @@ export class AppUnderTest {
 
   private open(): Instance {
     const generation = (this.generation += 1);
+    if (this.current) this.privacy = { ...this.current.runtime.sim.privacy };
     const runtime = createWxRuntime({
       simulatorUrl: this.world.simulatorUrl, appId: this.world.appId, storage: this.storage, pages: PAGES,
       ...(this.openid ? { openid: this.openid } : {}),
+      clock: () => this.phoneClock,
+      privacy: this.privacy,
     });
     const gate = gateWx(runtime, (fault) => this.world.device.fault(fault));
     const clock = manualClock(this.world.now);
@@ -83,11 +95,15 @@ export class AppUnderTest {
       loginPage: this.config.mode === 'loginPage' ? LOGIN_PAGE : null,
       reloginCap: RELOGIN_CAP,
       retry: { ...RETRY },
+      privacy: this.config.privacy,
+      onMisconfiguration: () => {
+        if (generation === this.generation) this.reports += 1;
+      },
       inspect: maskingInspector((event) => {
         if (generation === this.generation) this.inspect(event);
       }),
     });
-    return { runtime, gate, clock, auth, requests: new Map(), nextRequest: 1 };
+    return { runtime, gate, clock, auth, requests: new Map(), nextRequest: 1, pendingTap: null };
   }
 
   private inspect(event: InspectionEvent): void {
@@ -120,6 +136,7 @@ export class AppUnderTest {
   /** The app is killed and opened again later on the same phone: storage stays, the rest is new. */
   relaunch(page: Page, laterMs: number): void {
     this.earlierToasts += this.instance.runtime.sim.toasts.length;
+    this.earlierTooFrequent += this.instance.runtime.sim.tooFrequentLogins.length;
     this.instance.auth.stop();
     this.world.advance(laterMs);
     this.current = this.open();
@@ -129,9 +146,10 @@ export class AppUnderTest {
   /** The app deleted and installed again (or a new phone of the same person): empty storage, then a launch. */
   reinstall(page: Page, laterMs: number): void {
     this.earlierToasts += this.instance.runtime.sim.toasts.length;
+    this.earlierTooFrequent += this.instance.runtime.sim.tooFrequentLogins.length;
     this.instance.auth.stop();
     this.world.advance(laterMs);
-    this.storage = new WxStorage();
+    this.storage = this.storage.afterReinstall();
     this.current = this.open();
     this.launch(page);
   }
@@ -147,6 +165,11 @@ export class AppUnderTest {
       (error: { code?: string }) => instance.requests.set(id, `rejected ${error.code ?? 'without a code'}`),
     );
     return id;
+  }
+
+  /** wx.login calls WeChat refused by its call-frequency rule, on every phone of this path. */
+  tooFrequentLogins(): number {
+    return this.earlierTooFrequent + this.instance.runtime.sim.tooFrequentLogins.length;
   }
 
   toasts(): number {

@@ -9,17 +9,18 @@ import type { FaultSpec } from '../../simulator/index.js';
 import { describePage } from '../model/environment.js';
 
 export interface HeldCall {
-  kind: 'wx.login' | 'wx.request';
+  kind: 'wx.login' | 'wx.request' | 'wx.getPrivacySetting';
   method: string;
   /** Path and query on the server (`/me?req=r1`); `wx.login` for a login. */
   path: string;
   header: Record<string, string>;
 }
 
-/** How a released call is to end: a simulator fault armed first, or the phone offline for it. */
+/** How a released call is to end: a simulator fault armed first, the phone offline for it, or a privacy call failing. */
 export interface Recipe {
   fault?: FaultSpec;
   offline?: boolean;
+  privacyFault?: string;
 }
 
 interface Entry extends HeldCall {
@@ -111,6 +112,12 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
         send: (offline) => real.login(landing(option, offline)),
       });
     },
+    getPrivacySetting(option = {}) {
+      held.push({
+        kind: 'wx.getPrivacySetting', method: 'PRIVACY', path: 'wx.getPrivacySetting', header: {},
+        send: (offline) => real.getPrivacySetting!(landing(option, offline)),
+      });
+    },
     request(option) {
       const url = new URL(option.url);
       const query = option.method === 'GET' || option.method === undefined
@@ -140,6 +147,7 @@ export function gateWx(runtime: WxRuntime, armFault: (fault: FaultSpec) => Promi
       if (!entry) throw new Error(`nothing is waiting for ${call.method} ${call.path}`);
       held.splice(index, 1);
       if (recipe.fault) await armFault(recipe.fault);
+      if (recipe.privacyFault) runtime.sim.failPrivacyCall('getPrivacySetting', recipe.privacyFault);
       inAir += 1;
       const offline = recipe.offline === true;
       if (offline) {

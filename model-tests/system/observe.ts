@@ -33,6 +33,7 @@ export async function observedScene(app: AppUnderTest, record: StepRecord, event
     state: view.state,
     shows: describeFlags({
       signedIn: view.signedIn, busy: view.busy, needsConsent: view.needsConsent, failed: view.failed, signedOut: view.signedOut,
+      privacyPopup: view.privacy.popup,
     }),
     context: describeContext(auth.getSnapshot().context, (token) => app.label(token)),
     transitions: describeTransitions(record.taken),
@@ -43,10 +44,11 @@ export async function observedScene(app: AppUnderTest, record: StepRecord, event
     toasts: app.toasts(),
     loading: runtime.sim.loading() !== null,
     waiting: gate.held().map((call) =>
-      (call.kind === 'wx.login' ? 'wx.login' : `${call.method} ${call.path} (${app.label(bearer(call.header))})`)).sort(),
+      (call.kind === 'wx.request' ? `${call.method} ${call.path} (${app.label(bearer(call.header))})` : call.kind)).sort(),
     timers: clock.pending().map((ms) => `${ms}ms`),
     requests: [...requests].map(([id, outcome]) => `${id} ${outcome}`),
     serverEvents: await app.world.eventsSince(eventCursor),
     invitesAccepted: app.invitesAccepted,
+    reports: app.reports,
   };
 }

@@ -25,6 +25,8 @@ function recipeFor(ending: Ending): Recipe {
       return { fault: { api: 'login', errcode: -1 } };
     case 'phoneCode':
       return { fault: { api: 'getuserphonenumber', errcode: 40029 } };
+    case 'privacyCheckFails':
+      return { privacyFault: 'system error' };
     case 'network':
       return { offline: true };
     default:
@@ -43,6 +45,8 @@ function heldFor(app: AppUnderTest, invoke: string, model: ModelState): HeldCall
     resendConsent: (call) => call.method === 'POST' && call.path === '/me/profile/wechat',
     bindPhone: (call) => call.method === 'POST' && call.path === '/me/phone',
     revokeSessions: (call) => call.method === 'POST' && call.path === '/auth/logout-all',
+    eraseAccount: (call) => call.method === 'DELETE' && call.path === '/me',
+    checkPrivacy: (call) => call.kind === 'wx.getPrivacySetting',
   };
   const matching = app.instance.gate.held().filter(wanted[invoke] ?? (() => false));
   if (matching.length !== 1) {
@@ -67,6 +71,18 @@ async function otherPhoneToken(app: AppUnderTest): Promise<string> {
   return login['token'];
 }
 
+/**
+ * A tap on a privacy-gated control: WeChat's gate first. Where it holds the tap for the app's
+ * popup, the tap lands after the popup's answer (kept for that step); otherwise it lands now.
+ */
+async function gatedTap(app: AppUnderTest, wechatPopup: 'agree' | 'refuse', tap: () => Promise<void>): Promise<void> {
+  const { runtime } = app.instance;
+  runtime.sim.setPrivacy({ wechatPopup });
+  const landed = tap();
+  if (runtime.sim.privacyWaiting() !== null) app.instance.pendingTap = landed;
+  else await landed;
+}
+
 /** The WeChat profile dialog, answered by the simulated user; its event detail goes to the SDK. */
 function profileDialog(app: AppUnderTest, decision: 'allow' | 'deny'): Promise<void> {
   const { runtime, auth } = app.instance;
@@ -86,6 +102,32 @@ async function phoneButton(app: AppUnderTest, decision: 'allow' | 'deny'): Promi
   const event = await runtime.sim.tapGetPhoneNumber();
   auth.bindPhone(event.detail);
 }
+
+/** The fill-in: an avatar from the chooseAvatar button, a nickname typed in, then the form's submit. */
+async function fillIn(app: AppUnderTest): Promise<void> {
+  const { runtime, auth } = app.instance;
+  const tapped = runtime.sim.tapChooseAvatar();
+  // A gate held for the app's popup lets the avatar through; the person types and submits later.
+  const held = runtime.sim.privacyWaiting() !== null;
+  const avatar = await tapped;
+  if (avatar.type === 'error') {
+    auth.privacyFailed(avatar.detail, 'profile');
+    return;
+  }
+  if (held) return;
+  const nickname = await runtime.sim.typeNickname('Ada');
+  auth.consent({ nickname: nickname.value, avatarUrl: avatar.detail.avatarUrl });
+}
+
+/** The app's popup answered: the held tap lands. */
+async function answerPopup(app: AppUnderTest, answer: () => void): Promise<void> {
+  answer();
+  const landed = app.instance.pendingTap;
+  app.instance.pendingTap = null;
+  if (landed) await landed;
+}
+
+const PROFILE_APIS = ['chooseAvatar', 'nickname', 'getUserProfile', 'getUserInfo'] as const;
 
 const pageOf = (name: 'share' | 'login') => (name === 'share' ? SHARED_PAGE : LOGIN_PAGE_ENTRY);
 
@@ -110,13 +152,35 @@ export async function perform(app: AppUnderTest, event: ModelEvent, before: Mode
     case 'LOGOUT_EVERYWHERE':
       return app.instance.auth.logoutEverywhere();
     case 'CONSENT':
-      if (event.kind === 'wechat') return profileDialog(app, 'allow');
-      // The fill-in: an avatar from the chooseAvatar button and a nickname typed in.
-      return app.instance.auth.consent({ nickname: 'Ada', avatarUrl: app.instance.runtime.sim.chooseAvatar().detail.avatarUrl });
+      return gatedTap(app, event.wechatPopup ?? 'agree', () => (event.kind === 'wechat' ? profileDialog(app, 'allow') : fillIn(app)));
     case 'DENY':
-      return before.machine?.hasTag('needsConsent') ? profileDialog(app, 'deny') : phoneButton(app, 'deny');
+      // The box's "not now"; a signed-in person refuses the phone dialog.
+      return before.machine?.hasTag('needsConsent') ? app.instance.auth.deny() : phoneButton(app, 'deny');
     case 'BIND_PHONE':
-      return phoneButton(app, 'allow');
+      return gatedTap(app, event.wechatPopup ?? 'agree', () => phoneButton(app, 'allow'));
+    case 'ERASE':
+      return app.instance.auth.erase();
+    case 'PRIVACY_CHECK':
+      return app.instance.auth.requirePrivacy();
+    case 'PRIVACY_AGREE': {
+      const { runtime, auth } = app.instance;
+      return answerPopup(app, () => auth.agreePrivacy(runtime.sim.tapAgreePrivacy('agree')));
+    }
+    case 'PRIVACY_REFUSE':
+      return answerPopup(app, () => app.instance.auth.refusePrivacy());
+    case 'HIDE':
+      app.instance.runtime.sim.hide();
+      return app.instance.auth.onHide();
+    case 'GUIDE_UPDATED': {
+      const { sim } = app.instance.runtime;
+      sim.setPrivacy({ guideVersion: sim.privacy.guideVersion + 1 });
+      return;
+    }
+    case 'UNDECLARED': {
+      const { sim } = app.instance.runtime;
+      sim.setPrivacy({ undeclared: [...sim.privacy.undeclared, ...(event.scope === 'phone' ? ['getPhoneNumber' as const] : PROFILE_APIS)] });
+      return;
+    }
     case 'SHOW': {
       const { sim } = app.instance.runtime;
       sim.hide();

@@ -21,9 +21,15 @@ export const WALKS = {
 
 /** Every app the SDK can be configured as, several page requests alive at once, every button the page shows. */
 export const WALK_ALPHABET: Alphabet = {
-  configs: [...CONFIGS, { mode: 'component', profile: 'required' }, { mode: 'loginPage', profile: 'none' }],
+  configs: [
+    ...CONFIGS.filter((config) => !config.focus),
+    { mode: 'component', profile: 'required', privacy: 'wechat' }, { mode: 'component', profile: 'required', privacy: 'popup' },
+    { mode: 'loginPage', profile: 'none', privacy: 'wechat' }, { mode: 'loginPage', profile: 'required', privacy: 'wechat' },
+    { mode: 'component', profile: 'none', privacy: 'popup' },
+  ],
   maxLiveRequests: 3,
   taps: 'shown',
+  gate: 'free',
 };
 
 /**
@@ -43,6 +49,14 @@ function weight(event: ModelEvent): number {
       return 6;
     case 'RELAUNCH':
     case 'REINSTALL':
+      return 1;
+    case 'GUIDE_UPDATED':
+    case 'PRIVACY_AGREE':
+      return 4;
+    case 'PRIVACY_CHECK':
+    case 'HIDE':
+    case 'ERASE':
+    case 'UNDECLARED':
       return 1;
     default:
       return 2;

@@ -136,10 +136,13 @@ function readApp(): void {
   stage.app = {
     profileRequired: byId<InputElement>('profile-required').checked,
     loginPageMode: byId<InputElement>('login-page-mode').checked,
+    privacyPopup: false,
   };
 }
 
-const WORLD_CONTROLS: Array<[keyof WorldSettings, string]> = [['network', 'network'], ['profileAnswer', 'profile-answer'], ['phoneAnswer', 'phone-answer']];
+const WORLD_CONTROLS: Array<[keyof WorldSettings, string]> = [
+  ['network', 'network'], ['profileAnswer', 'profile-answer'], ['phoneAnswer', 'phone-answer'], ['privacyAnswer', 'privacy-answer'],
+];
 
 function showWorld(): void {
   for (const [key, id] of WORLD_CONTROLS) byId<InputElement>(id).value = stage.world[key];
@@ -167,7 +170,7 @@ scenarioList.addEventListener('click', (event) => {
   for (const button of scenarioList.querySelectorAll('button')) button.classList.toggle('playing', button.dataset['scenario'] === id);
   story(scenario.story, scenario.title);
   readApp();
-  stage.world = { network: 'online', profileAnswer: 'allow', phoneAnswer: 'allow' };
+  stage.world = { network: 'online', profileAnswer: 'allow', phoneAnswer: 'allow', privacyAnswer: 'agree' };
   log.replaceChildren();
   lastLogged = null;
   logStartedAt = Date.now();
@@ -185,6 +188,9 @@ const ACTIONS: Record<string, () => unknown> = {
   fillInProfile: () => stage.fillInProfile(),
   decline: () => stage.current().auth.deny(),
   bindPhone: () => stage.bindPhone(),
+  agreePrivacy: () => stage.agreePrivacy(),
+  refusePrivacy: () => stage.refusePrivacy(),
+  updatePrivacyGuide: () => stage.updatePrivacyGuide(),
   callMe: () => stage.callMe(),
   retry: () => stage.current().auth.retry(),
   login: () => stage.current().auth.login(),

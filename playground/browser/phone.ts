@@ -6,6 +6,7 @@ import { createMiniAuth, maskingInspector, wxPlatform } from '../../client/index
 import type { Clock, MiniAuth } from '../../client/index.js';
 import { createWxRuntime } from '../../simulator/wx/runtime.js';
 import type { WxRuntime } from '../../simulator/wx/runtime.js';
+import type { PrivacySettings } from '../../simulator/wx/privacy.js';
 import { WxStorage } from '../../simulator/wx/storage.js';
 
 export const PAGES = ['pages/index/index', 'pages/login/index', 'pages/share/index'];
@@ -28,6 +29,10 @@ export interface PhoneSetup {
   openid?: string;
   /** The same phone again: its storage survives. A fresh storage is a reinstall or a new phone. */
   storage?: WxStorage;
+  /** The app shows its own privacy popup (the SDK owns WeChat's listener); else WeChat shows its own. */
+  privacyPopup: boolean;
+  /** WeChat's privacy state on this phone: the guide's version, the one agreed to, data types it lacks, the answer to WeChat's popup. */
+  privacy?: Partial<PrivacySettings>;
   inspect: (event: InspectionEvent) => void;
 }
 
@@ -59,6 +64,7 @@ export class Phone {
       pages: PAGES,
       networkTimeout: 5_000,
       ...(setup.openid ? { openid: setup.openid } : {}),
+      ...(setup.privacy ? { privacy: setup.privacy } : {}),
     });
     this.auth = createMiniAuth({
       baseURL: world.apiUrl,
@@ -66,6 +72,7 @@ export class Phone {
       profile: setup.profileRequired ? 'required' : 'none',
       loginPage: setup.loginPageMode ? LOGIN_PAGE : null,
       retry: PLAYGROUND_RETRY,
+      privacy: setup.privacyPopup ? 'popup' : 'wechat',
       // Masked: the page shows the events, and they carry codes and tokens.
       inspect: maskingInspector(setup.inspect),
     });

@@ -113,6 +113,67 @@ export const SCENARIOS: Scenario[] = [
       stage.newPhone().launch();
     },
   },
+  {
+    id: 'privacy-consent',
+    title: 'Privacy popup: agreed',
+    story: [
+      'Since 2023-10 WeChat holds back phone numbers, avatars and nicknames until the person agrees to the app\'s privacy guide. This phone has not agreed yet, and the app shows its own popup.',
+      'Tap "Bind phone": WeChat holds the tap and asks the SDK (session.privacy.needed, the popup\'s exposure reported). Tap "Privacy popup: Agree": the held tap goes on, once, and the number is bound (PhoneNumberBound).',
+    ],
+    async play(stage) {
+      stage.app = { ...stage.app, profileRequired: false, privacyPopup: true };
+      stage.newPhone({ privacy: { agreedVersion: 0 } }).launch();
+    },
+  },
+  {
+    id: 'privacy-refused',
+    title: 'Privacy popup: refused',
+    story: [
+      'The same phone that has not agreed. Tap "Bind phone", then "Privacy popup: Not now": the held tap fails (errno 104), nothing is sent, no phone code is paid for, and the page explains (PRIVACY_REFUSED).',
+      'Tap "Bind phone" again: the popup asks again.',
+    ],
+    async play(stage) {
+      stage.app = { ...stage.app, profileRequired: false, privacyPopup: true };
+      stage.newPhone({ privacy: { agreedVersion: 0 } }).launch();
+    },
+  },
+  {
+    id: 'privacy-in-gap',
+    title: 'WeChat\'s privacy popup refused: the 10 s gap',
+    story: [
+      'The app has no popup of its own, so WeChat shows its own, and this person refuses it. Tap "Bind phone": refused (errno 104).',
+      'Tap it again within 10 s: WeChat refuses at once ("… in gap"), session.privacy.inGap. After 10 s, set "WeChat\'s privacy popup" to agree and tap again: the number is bound.',
+    ],
+    async play(stage) {
+      stage.app = { ...stage.app, profileRequired: false, privacyPopup: false };
+      stage.world.privacyAnswer = 'refuse';
+      stage.newPhone({ privacy: { agreedVersion: 0 } }).launch();
+    },
+  },
+  {
+    id: 'privacy-not-declared',
+    title: 'Privacy guide lacks the phone number',
+    story: [
+      'The operator\'s privacy guide does not declare the phone number: WeChat answers errno 112 without asking anyone.',
+      'Tap "Bind phone" (twice): a configuration failure (PRIVACY_SCOPE_UNDECLARED) the page can explain and the operator is told of once; the person is never shown the popup.',
+    ],
+    async play(stage) {
+      stage.app = { ...stage.app, profileRequired: false, privacyPopup: true };
+      stage.newPhone({ privacy: { undeclared: ['getPhoneNumber'] } }).launch();
+    },
+  },
+  {
+    id: 'privacy-guide-updated',
+    title: 'Privacy guide updated',
+    story: [
+      'The person agreed to the guide, then the operator declared a new data type: WeChat asks again.',
+      'Tap "Fill in name and avatar": the popup shows; tap "Privacy popup: Agree", then "Fill in name and avatar" again to share the profile.',
+    ],
+    async play(stage) {
+      stage.app = { ...stage.app, profileRequired: true, privacyPopup: true };
+      stage.newPhone({ privacy: { agreedVersion: 1, guideVersion: 2 } }).launch();
+    },
+  },
 ];
 
 export function scenarioById(id: string): Scenario {

@@ -6,18 +6,22 @@ import type { InspectionEvent } from 'xstate';
 import type { HttpResponse, LoginSnapshot } from '../../client/index.js';
 import type { NetworkMode } from '../../simulator/wx/network.js';
 import type { WxStorage } from '../../simulator/wx/storage.js';
+import type { PrivacySettings } from '../../simulator/wx/privacy.js';
 import { Phone } from './phone.js';
 import type { PhoneWorld } from './phone.js';
 
 export interface AppSettings {
   profileRequired: boolean;
   loginPageMode: boolean;
+  privacyPopup: boolean;
 }
 
 export interface WorldSettings {
   network: NetworkMode;
   profileAnswer: 'allow' | 'deny';
   phoneAnswer: 'allow' | 'deny';
+  /** The person's answer to WeChat's own privacy popup. */
+  privacyAnswer: 'agree' | 'refuse';
 }
 
 /** What the page shows; the stage calls it when something changed. */
@@ -33,8 +37,8 @@ export class StageError extends Error {}
 
 export class Stage {
   phone: Phone | null = null;
-  app: AppSettings = { profileRequired: true, loginPageMode: false };
-  world: WorldSettings = { network: 'online', profileAnswer: 'allow', phoneAnswer: 'allow' };
+  app: AppSettings = { profileRequired: true, loginPageMode: false, privacyPopup: false };
+  world: WorldSettings = { network: 'online', profileAnswer: 'allow', phoneAnswer: 'allow', privacyAnswer: 'agree' };
 
   constructor(
     private readonly place: PhoneWorld & { tokenTtlSeconds: number },
@@ -42,11 +46,12 @@ export class Stage {
   ) {}
 
   /** A new phone (the old one is switched off), with the app's and the world's current settings. */
-  newPhone(options: { openid?: string; storage?: WxStorage } = {}): Phone {
+  newPhone(options: { openid?: string; storage?: WxStorage; privacy?: Partial<PrivacySettings> } = {}): Phone {
     this.phone?.stop();
     const phone = new Phone(this.place, {
       ...this.app,
       ...options,
+      privacy: { agreedVersion: 1, wechatPopup: this.world.privacyAnswer, ...options.privacy },
       inspect: (event) => this.view.inspection(event),
     });
     this.phone = phone;
@@ -76,6 +81,7 @@ export class Stage {
     if (!sim) return;
     sim.setNetwork(this.world.network);
     sim.decide({ profile: this.world.profileAnswer, phone: this.world.phoneAnswer });
+    sim.setPrivacy({ wechatPopup: this.world.privacyAnswer });
   }
 
   // The person's taps.
@@ -89,16 +95,42 @@ export class Stage {
     });
   }
 
-  fillInProfile(): void {
+  /** The avatar button, then the nickname: each may wait on the privacy popup first. */
+  async fillInProfile(): Promise<void> {
     const { runtime, auth } = this.current();
-    const { avatarUrl } = runtime.sim.chooseAvatar().detail;
-    auth.consent({ nickname: 'Playground user', avatarUrl });
+    const tapped = runtime.sim.tapChooseAvatar();
+    if (runtime.sim.privacyWaiting() !== null) return; // the popup shows; after "Agree" tap this again
+    const avatar = await tapped;
+    if (avatar.type === 'error') {
+      auth.privacyFailed(avatar.detail, 'profile');
+      return;
+    }
+    const nickname = await runtime.sim.typeNickname('Playground user');
+    auth.consent({ nickname: nickname.value, avatarUrl: avatar.detail.avatarUrl });
   }
 
+  /** The getPhoneNumber button: WeChat's privacy gate first (the app's popup may hold it). */
   async bindPhone(): Promise<void> {
     const { runtime, auth } = this.signedInPhone();
-    const { detail } = await runtime.sim.tapGetPhoneNumber();
-    auth.bindPhone(detail);
+    const tapped = runtime.sim.tapGetPhoneNumber().then(({ detail }) => auth.bindPhone(detail));
+    if (runtime.sim.privacyWaiting() === null) await tapped;
+  }
+
+  /** The popup's agree button (open-type="agreePrivacyAuthorization"). */
+  agreePrivacy(): void {
+    const { runtime, auth } = this.current();
+    auth.agreePrivacy(runtime.sim.tapAgreePrivacy('agree'));
+  }
+
+  refusePrivacy(): void {
+    this.current().auth.refusePrivacy();
+  }
+
+  /** The operator declares a new data type in the privacy guide: WeChat asks again. */
+  updatePrivacyGuide(): void {
+    const { sim } = this.current().runtime;
+    sim.setPrivacy({ guideVersion: sim.privacy.guideVersion + 1 });
+    this.view.answer(`privacy guide version ${sim.privacy.guideVersion}`);
   }
 
   async callMe(): Promise<void> {

@@ -21,6 +21,8 @@ export class DeviceLink {
     private readonly simulatorUrl: string,
     readonly appId: string,
     private openid: string | undefined,
+    /** Told the openid once the user exists (the phone keeps its WeChat account). */
+    private readonly onUser: (openid: string) => void = () => {},
   ) {}
 
   knownOpenid(): string | undefined {
@@ -42,6 +44,7 @@ export class DeviceLink {
     const { openid, unionid, sessionKey } = answer.body;
     if (typeof openid !== 'string' || typeof sessionKey !== 'string') throw new Error('simulator: odd /__sim/users answer');
     this.openid = openid;
+    this.onUser(openid);
     return { openid, unionid: typeof unionid === 'string' ? unionid : null, sessionKey };
   }
 

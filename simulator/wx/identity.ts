@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { asyncCall, fail, failed, ok, succeeded, type Settled } from './callbacks.js';
 import type { DeviceAnswer, DeviceLink } from './device-link.js';
 import { NETWORK_FAILURES, type WxNetwork } from './network.js';
+import type { PrivacyGate } from './privacy.js';
 import type {
   CheckSessionOption,
   ChooseAvatarEvent,
@@ -26,7 +27,24 @@ export interface UserDecisions {
   profile: 'allow' | 'deny';
   /** `no-quota`: the app's paid phone-number quota is spent (errno 1400001). */
   phone: 'allow' | 'deny' | 'no-quota';
+  /** WeChat's content review of a nickname typed into `<input type="nickname">` (base library 2.24.4+). */
+  nicknameReview: 'pass' | 'reject' | 'timeout';
 }
+
+/** What `<input type="nickname">` leaves in the form when the person has typed and left the field. */
+export interface NicknameEntry {
+  /** What the form's submit reads: cleared when the review rejected it. */
+  value: string;
+  /** `bindnicknamereview`'s detail; null when the input behaved as a plain text field (no consent). */
+  review: { pass: boolean; timeout: boolean } | null;
+  /** How the privacy gate answered the focus, when it refused. */
+  privacy?: WxFailResult;
+}
+
+/** WeChat's call-frequency rule for wx.login: no more than 4 calls a second per person. */
+export const WX_LOGIN_LIMIT = { calls: 4, perMs: 1000 } as const;
+/** WeChat's answer to a wx.login past the rule (reported by developers; WeChat also warns the operator). */
+export const WX_LOGIN_TOO_FREQUENT = 'API called too frequently';
 
 export interface LoginRecord {
   at: number;
@@ -36,7 +54,10 @@ export interface LoginRecord {
 
 export class Identity {
   readonly logins: LoginRecord[] = [];
-  readonly decisions: UserDecisions = { profile: 'allow', phone: 'allow' };
+  readonly decisions: UserDecisions = { profile: 'allow', phone: 'allow', nicknameReview: 'pass' };
+  /** wx.login calls past WeChat's frequency rule (each answered with a failure). */
+  readonly tooFrequent: LoginRecord[] = [];
+  private loginTimes: number[] = [];
   /** Answer profiles as WeChat has since 2022-10: "微信用户" and a grey avatar. */
   anonymousProfile = false;
   /** Calls to the device side whose answer has not landed yet. */
@@ -45,11 +66,27 @@ export class Identity {
   constructor(
     private readonly device: DeviceLink,
     private readonly network: WxNetwork,
+    private readonly privacy: PrivacyGate,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** Counts a wx.login against WeChat's rule; true when it is one too many. */
+  private overLoginLimit(): boolean {
+    const at = this.now();
+    this.loginTimes = this.loginTimes.filter((time) => time > at - WX_LOGIN_LIMIT.perMs);
+    this.loginTimes.push(at);
+    return this.loginTimes.length > WX_LOGIN_LIMIT.calls;
+  }
 
   api(): Pick<SimulatedWx, 'login' | 'checkSession' | 'getUserProfile' | 'getUserInfo'> {
     return {
       login: asyncCall((option?: LoginOption) => {
+        if (this.overLoginLimit()) {
+          const refused = fail('login', WX_LOGIN_TOO_FREQUENT, -1);
+          this.tooFrequent.push({ at: this.now(), errMsg: refused.errMsg });
+          this.logins.push({ at: this.now(), errMsg: refused.errMsg });
+          return failed(refused);
+        }
         const outcome = this.call('login', option?.timeout, (signal) => this.device.forUser('/__sim/login', {}, signal)).then(
           (answer): Settled<LoginSuccessResult, WxFailResult> => {
             if (!answer.ok) return failed(answer.error);
@@ -61,8 +98,8 @@ export class Identity {
         void outcome.then((settled) => {
           this.logins.push(
             settled.ok
-              ? { at: Date.now(), errMsg: settled.value.errMsg, code: settled.value.code }
-              : { at: Date.now(), errMsg: settled.error.errMsg },
+              ? { at: this.now(), errMsg: settled.value.errMsg, code: settled.value.code }
+              : { at: this.now(), errMsg: settled.error.errMsg },
           );
         });
         return outcome;
@@ -82,19 +119,61 @@ export class Identity {
         if (option.desc.length === 0 || option.desc.length > 30) {
           return failed(fail('getUserProfile', 'desc length does not meet the requirements'));
         }
-        return this.profile('getUserProfile');
+        return this.gated('getUserProfile', 'getUserProfile', () => this.profile('getUserProfile'));
       }),
-      getUserInfo: asyncCall((_option?: GetUserInfoOption) => this.profile('getUserInfo')),
+      getUserInfo: asyncCall((_option?: GetUserInfoOption) => this.gated('getUserInfo', 'getUserInfo', () => this.profile('getUserInfo'))),
     };
   }
 
-  /** `<button open-type="chooseAvatar">`: the event a page's handler receives. */
-  chooseAvatar(): ChooseAvatarEvent {
-    return { type: 'chooseavatar', detail: { avatarUrl: `http://tmp/${randomBytes(8).toString('hex')}.jpeg` } };
+  /** A privacy-gated call: the gate first (it may wait on the app's popup), then the call. */
+  private async gated<S>(api: 'getUserProfile' | 'getUserInfo', referrer: string, call: () => Promise<Settled<S, WxFailResult>>): Promise<Settled<S, WxFailResult>> {
+    const gate = await this.privacy.gate(api, referrer);
+    return gate.ok ? call() : gate;
   }
 
-  /** `<button open-type="getPhoneNumber">` tapped: the event, after the user's decision. */
+  /**
+   * `<button open-type="chooseAvatar">` on a phone where nothing needs asking (agreed, or
+   * WeChat's own popup agreed at once): the event a page's handler receives. Where the app's
+   * popup must be answered first, use `tapChooseAvatar()`.
+   */
+  chooseAvatar(): ChooseAvatarEvent {
+    const { settings } = this.privacy;
+    const asksApp = settings.supported && !this.privacy.agreed && !settings.undeclared.includes('chooseAvatar');
+    if (asksApp && (this.privacy.hasListener() || settings.wechatPopup !== 'agree')) {
+      throw new Error('chooseAvatar(): the privacy guide must be answered first; use `await sim.tapChooseAvatar()`');
+    }
+    void this.privacy.gate('chooseAvatar', 'button.chooseAvatar');
+    return avatarEvent();
+  }
+
+  /** `<button open-type="chooseAvatar">` tapped: the privacy gate, then the event (or how the gate refused). */
+  async tapChooseAvatar(): Promise<ChooseAvatarEvent | { type: 'error'; detail: WxFailResult }> {
+    const gate = await this.privacy.gate('chooseAvatar', 'button.chooseAvatar');
+    return gate.ok ? avatarEvent() : { type: 'error', detail: gate.error };
+  }
+
+  /**
+   * The person focuses `<input type="nickname">`, picks or types `text` and leaves the field.
+   * Without consent it is a plain text field (no review); with it, WeChat reviews the nickname
+   * and clears a rejected one on blur.
+   */
+  async typeNickname(text: string): Promise<NicknameEntry> {
+    const gate = await this.privacy.gate('nickname', 'input.nickname');
+    if (!gate.ok) return { value: text, review: null, privacy: gate.error };
+    switch (this.decisions.nicknameReview) {
+      case 'reject':
+        return { value: '', review: { pass: false, timeout: false } };
+      case 'timeout':
+        return { value: text, review: { pass: false, timeout: true } };
+      default:
+        return { value: text, review: { pass: true, timeout: false } };
+    }
+  }
+
+  /** `<button open-type="getPhoneNumber">` tapped: the privacy gate, then the event after the user's decision. */
   async getPhoneNumber(): Promise<GetPhoneNumberEvent> {
+    const gate = await this.privacy.gate('getPhoneNumber', 'button.getPhoneNumber');
+    if (!gate.ok) return phoneEvent(gate.error);
     if (this.decisions.phone === 'deny') return phoneEvent({ errMsg: 'getPhoneNumber:fail user deny' });
     if (this.decisions.phone === 'no-quota') {
       return phoneEvent({ errMsg: 'getPhoneNumber:fail no permission', errno: 1400001 });
@@ -152,6 +231,10 @@ export class Identity {
       this.inFlight -= 1;
     }
   }
+}
+
+function avatarEvent(): ChooseAvatarEvent {
+  return { type: 'chooseavatar', detail: { avatarUrl: `http://tmp/${randomBytes(8).toString('hex')}.jpeg` } };
 }
 
 function phoneEvent(detail: GetPhoneNumberEvent['detail']): GetPhoneNumberEvent {

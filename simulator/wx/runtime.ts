@@ -1,7 +1,8 @@
 import type { AccountInfo, ChooseAvatarEvent, GetCurrentPages, GetPhoneNumberEvent, LaunchOptions, SimulatedWx, WxPage } from '../wx-types.js';
 import { deviceInfoApi } from './device-info.js';
 import { DeviceLink, type SimUserRef } from './device-link.js';
-import { Identity, type LoginRecord, type UserDecisions } from './identity.js';
+import { Identity, type LoginRecord, type NicknameEntry, type UserDecisions } from './identity.js';
+import { PrivacyGate, type PrivacyRecord, type PrivacySettings } from './privacy.js';
 import { AppLifecycle, type LaunchSpec } from './lifecycle.js';
 import { DEFAULT_TIMEOUT_MS, WxNetwork, type NetworkMode, type SentRequest } from './network.js';
 import { navigationApi, PageStack } from './pages.js';
@@ -14,8 +15,16 @@ export interface WxRuntimeOptions {
   appId: string;
   /** Be this user (created on the simulator if missing); a new user when absent. */
   openid?: string;
-  /** The phone's storage: pass the one of an earlier runtime for "same phone". */
+  /**
+   * The phone's storage: pass the one of an earlier runtime for "same phone". A storage that
+   * has been used by a runtime remembers that runtime's WeChat account, so a runtime given it
+   * (and no `openid`) is the same person on the same phone.
+   */
   storage?: WxStorage;
+  /** The phone's clock (epoch ms): the 10 s privacy gap and wx.login's call-frequency rule run on it. */
+  clock?: () => number;
+  /** The app's privacy guide and the person's answers (the defaults: a guide not yet agreed to, WeChat's own popup agreed). */
+  privacy?: Partial<PrivacySettings>;
   /** The routes of app.json; when given, navigation to any other route fails as on WeChat. */
   pages?: string[];
   /** Default `wx.request` and `wx.login` timeout in ms (app.json networkTimeout); WeChat's is 60000. */
@@ -59,8 +68,28 @@ export interface WxTestHandle {
   isForeground(): boolean;
   /** The user picks an avatar with `<button open-type="chooseAvatar">`. */
   chooseAvatar(): ChooseAvatarEvent;
-  /** The user taps `<button open-type="getPhoneNumber">`; the detail follows `decide({ phone })`. */
+  /** The user taps `<button open-type="getPhoneNumber">`: the privacy gate, then the detail follows `decide({ phone })`. */
   tapGetPhoneNumber(): Promise<GetPhoneNumberEvent>;
+  /** The user taps `<button open-type="chooseAvatar">`: the privacy gate first (it may wait on the app's popup). */
+  tapChooseAvatar(): ReturnType<Identity['tapChooseAvatar']>;
+  /** The user focuses `<input type="nickname">`, enters `text` and leaves the field; the review follows `decide({ nicknameReview })`. */
+  typeNickname(text: string): Promise<NicknameEntry>;
+  /** The user taps the app's `<button open-type="agreePrivacyAuthorization" id="…">`: the event its handler receives. */
+  tapAgreePrivacy(buttonId: string): ReturnType<PrivacyGate['tapAgree']>;
+  /** Sets the app's privacy guide and the person's answers (`guideVersion` up: a newly declared data type). */
+  setPrivacy(settings: Partial<PrivacySettings>): void;
+  readonly privacy: Readonly<PrivacySettings>;
+  /** Every gated call and how the gate answered it, oldest first. */
+  readonly privacyRecords: readonly PrivacyRecord[];
+  /** How often the app reported its popup shown (`resolve({ event: 'exposureAuthorization' })`), and opened the contract. */
+  privacyExposures(): number;
+  privacyContractsOpened(): number;
+  /** The gated call waiting on the app's popup, if any. */
+  privacyWaiting(): string | null;
+  /** Fault injection: the next call of a privacy API fails with `reason`. */
+  failPrivacyCall(api: 'getPrivacySetting' | 'requirePrivacyAuthorize' | 'openPrivacyContract', reason: string): void;
+  /** wx.login calls refused by WeChat's call-frequency rule (more than 4 a second). */
+  readonly tooFrequentLogins: readonly LoginRecord[];
 }
 
 export interface WxRuntime {
@@ -76,8 +105,13 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
   const storage = options.storage ?? new WxStorage();
   const referer = `https://servicewechat.com/${options.appId}/devtools/page-frame.html`;
   const network = new WxNetwork(referer, options.networkTimeout ?? DEFAULT_TIMEOUT_MS);
-  const device = new DeviceLink(simulatorUrl, options.appId, options.openid);
-  const identity = new Identity(device, network);
+  const clock = options.clock ?? Date.now;
+  const device = new DeviceLink(simulatorUrl, options.appId, options.openid ?? storage.wechatAccount(options.appId), (openid) => {
+    storage.rememberWechatAccount(options.appId, openid);
+  });
+  const privacy = new PrivacyGate(clock);
+  Object.assign(privacy.settings, options.privacy);
+  const identity = new Identity(device, network, privacy, clock);
   Object.assign(identity.decisions, options.decisions);
   identity.anonymousProfile = options.anonymousProfile ?? false;
   const stack = new PageStack(options.pages);
@@ -87,6 +121,7 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
   const wx: SimulatedWx = {
     ...deviceInfoApi(options.appId),
     ...identity.api(),
+    ...(privacy.settings.supported ? privacy.api() : {}),
     request: (option) => network.request(option),
     ...storageApi(storage),
     ...screen.api(),
@@ -125,6 +160,17 @@ export function createWxRuntime(options: WxRuntimeOptions): WxRuntime {
     isForeground: () => lifecycle.foreground,
     chooseAvatar: () => identity.chooseAvatar(),
     tapGetPhoneNumber: () => identity.getPhoneNumber(),
+    tapChooseAvatar: () => identity.tapChooseAvatar(),
+    typeNickname: (text) => identity.typeNickname(text),
+    tapAgreePrivacy: (buttonId) => privacy.tapAgree(buttonId),
+    setPrivacy: (settings) => Object.assign(privacy.settings, settings),
+    privacy: privacy.settings,
+    privacyRecords: privacy.records,
+    privacyExposures: () => privacy.exposures,
+    privacyContractsOpened: () => privacy.contractsOpened,
+    privacyWaiting: () => privacy.waiting(),
+    tooFrequentLogins: identity.tooFrequent,
+    failPrivacyCall: (api, reason) => privacy.failNext(api, reason),
   };
 
   return { wx, getCurrentPages: () => stack.pages(), sim };

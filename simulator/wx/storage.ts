@@ -10,12 +10,32 @@ import type {
 } from '../wx-types.js';
 
 /**
- * A phone's storage for one mini program. Hand the same object to a new runtime for "the same
- * phone" (the token survives a restart); a fresh one is a reinstall or a new phone.
+ * A phone's storage for one mini program, and the WeChat account signed in on that phone. Hand
+ * the same object to a new runtime for "the same phone" (the token survives a restart, and it
+ * is the same WeChat user); `afterReinstall()` is the app deleted and installed again (its
+ * storage empty, the WeChat user the same); a fresh one is a new phone of a new person.
  */
 export class WxStorage {
   /** Values are kept as JSON text: what goes in is JSON-cloned, as on the device. */
   private readonly entries = new Map<string, string>();
+  /** The phone's WeChat account per app (its openid): WeChat's, not the app's, so no `wx` call sees it. */
+  private readonly accounts = new Map<string, string>();
+
+  /** The WeChat account a runtime of this app used on this phone, if any. */
+  wechatAccount(appId: string): string | undefined {
+    return this.accounts.get(appId);
+  }
+
+  rememberWechatAccount(appId: string, openid: string): void {
+    this.accounts.set(appId, openid);
+  }
+
+  /** The same phone after the app was deleted and installed again: nothing of the app's is left; WeChat's account is. */
+  afterReinstall(): WxStorage {
+    const fresh = new WxStorage();
+    for (const [appId, openid] of this.accounts) fresh.rememberWechatAccount(appId, openid);
+    return fresh;
+  }
 
   constructor(initial: Record<string, unknown> = {}) {
     for (const [key, value] of Object.entries(initial)) this.set(key, value);

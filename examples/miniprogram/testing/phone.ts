@@ -11,7 +11,7 @@ import { join, sep } from 'node:path';
 import type { LaunchOptions, MiniAuth } from '../../../client/index.js';
 import { SIMULATOR_APP } from '../../../server/config.js';
 import { createWxRuntime } from '../../../simulator/index.js';
-import type { SimulatedWx, WxRuntime, WxStorage } from '../../../simulator/index.js';
+import type { PrivacySettings, SimulatedWx, WxRuntime, WxStorage } from '../../../simulator/index.js';
 import { document } from './dom.js';
 import type { ExampleCopy } from './example-copy.js';
 
@@ -143,6 +143,8 @@ export interface PhoneSettings {
   /** `legacy`: a base library older than 2.21.2, without the avatar/nickname fill-in. */
   baseLibrary?: 'current' | 'legacy';
   storage?: WxStorage;
+  /** WeChat's privacy state on this phone; agreed to the guide unless a test says otherwise. */
+  privacy?: Partial<PrivacySettings>;
 }
 
 let openPhone: Phone | null = null;
@@ -167,6 +169,7 @@ export class Phone {
     this.runtime = createWxRuntime({
       simulatorUrl, appId: SIMULATOR_APP.appId, pages: example.pages,
       ...(settings.storage ? { storage: settings.storage } : {}),
+      privacy: { agreedVersion: 1, ...settings.privacy },
     });
     const { wx } = this.runtime;
     // Navigation goes through the runtime's page stack; the framework then shows its top page.

@@ -8,12 +8,15 @@ Component({
   data: {
     embedsLoginBox: config.loginMode !== 'loginPage',
     phoneRefused: false,
+    privacyRefused: false,
   },
 
   observers: {
     auth(view) {
       // The phone dialog refused: the machine keeps the session and records why; say it here.
-      this.setData({ phoneRefused: view.signedIn && view.error !== null && view.error.reason === 'denied' });
+      const refused = view.signedIn && view.error !== null && view.error.reason === 'denied';
+      const privacy = refused && view.error.code.indexOf('PRIVACY_') === 0;
+      this.setData({ phoneRefused: refused && !privacy, privacyRefused: privacy });
     },
   },
 

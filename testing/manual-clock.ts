@@ -1,7 +1,7 @@
 // The phone's clock port with timers that fire only when the path says so: a backoff or a
 // rate-limit wait is one step of a path, never a real wait, and never a race with the others.
 
-import type { Clock } from '../../client/index.js';
+import type { Clock } from '../client/index.js';
 
 export interface ManualClock extends Clock {
   /** Delays (ms) of the timers set and not yet fired or cleared, oldest first. */
