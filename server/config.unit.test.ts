@@ -95,6 +95,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'var/pg' }, { cwd }).database).toEqual({ kind: 'pglite', dataDir: join(cwd, 'var/pg') });
   });
 
+  it('serves metrics only when METRICS_PORT is set, on loopback unless told, never on the public port', () => {
+    const metrics = (env: Record<string, string>) => loadConfig({ DATABASE_URL: 'memory', ...env }).metrics;
+    expect(metrics({})).toBeUndefined();
+    expect(metrics({ METRICS_PORT: '9464' })).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(metrics({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toEqual({ port: 9464, host: '0.0.0.0' });
+    expect(() => metrics({ PORT: '3000', METRICS_PORT: '3000' })).toThrow(/METRICS_PORT: must differ from PORT \(3000\)/);
+    expect(() => metrics({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT: expected a port number/);
+    expect(() => metrics({ METRICS_PORT: 'nine' })).toThrow(/METRICS_PORT: expected a port number/);
+    expect(() => metrics({ METRICS_HOST: '0.0.0.0' })).toThrow(/METRICS_HOST: set, but METRICS_PORT is not/);
+    expect(describeConfig(loadConfig({ DATABASE_URL: 'memory', METRICS_PORT: '9464' }))).toMatchObject({ metrics: '127.0.0.1:9464' });
+  });
+
   it('reads TRUST_PROXY as off, on or proxy addresses, and refuses anything else', () => {
     const trust = (value?: string) => loadConfig({ DATABASE_URL: 'memory', TRUST_PROXY: value }).trustProxy;
     expect(trust()).toBe(false);

@@ -6,6 +6,7 @@
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../store/database.js';
+import { loginFailuresProjection } from '../users/index.js';
 import type { AppendOutcome, LoginOutcome, RateLimit, Telemetry } from './telemetry.js';
 
 export interface MetricsOptions {
@@ -23,7 +24,7 @@ export interface Metrics {
 }
 
 /** The projection whose lag is reported: failed logins, projected from the log on a timer. */
-const PROJECTION = 'login_failures';
+const PROJECTION = loginFailuresProjection.name;
 /** Counting unprojected events stops here: past it the projection is plainly stuck. */
 const LAG_COUNT_CAP = 100_000;
 
@@ -41,11 +42,11 @@ async function projectionLag(db: Database): Promise<{ events: number; seconds: n
     `WITH checkpoint AS (
        SELECT coalesce((SELECT global_position FROM projection_checkpoints WHERE name = $1), 0) AS position
      ), behind AS (
-       SELECT e.recorded_at FROM events e, checkpoint c WHERE e.global_position > c.position
+       SELECT e.recorded_at FROM events e, checkpoint c WHERE e.global_position > c.position AND e.type = ANY($2::text[])
        ORDER BY e.global_position LIMIT ${LAG_COUNT_CAP}
      )
      SELECT count(*) AS events, extract(epoch FROM now() - min(recorded_at)) AS seconds FROM behind`,
-    [PROJECTION],
+    [PROJECTION, [...loginFailuresProjection.handles]],
   );
   const row = rows[0];
   return { events: Number(row?.events ?? 0), seconds: Math.max(0, Number(row?.seconds ?? 0)) };
