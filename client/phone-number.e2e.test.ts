@@ -47,4 +47,31 @@ describe('scenario 11: the phone-number button', () => {
     expect(phone.runtime.sim.requests.filter((request) => request.url.endsWith('/me/phone'))).toHaveLength(0);
     expect((await world().events()).filter((type) => type === 'PhoneNumberUnavailable').length).toBe(before + 1);
   });
+
+  it("ends in \"not available now\" when the app's quota is spent on the simulator: the button's errno 1400001, one report, no charge", async () => {
+    const phone = world().phone();
+    await signedIn(phone);
+    const appId = SIMULATOR_APP.appId;
+    await world().device.setPhoneQuota([{ all: 3, used: 3 }], appId);
+    try {
+      const button = phoneNumberButton(phone.auth);
+      const charged = (await world().device.phoneQuota(appId)).charged;
+      const before = (await world().events()).filter((type) => type === 'PhoneNumberUnavailable').length;
+
+      const event = await phone.runtime.sim.tapGetPhoneNumber();
+      expect(event).toEqual({ type: 'getphonenumber', detail: { errMsg: 'getPhoneNumber:fail no permission', errno: 1400001 } });
+      await button.onTap(event.detail);
+      expect(button.state()).toBe('unavailable');
+      await button.onTap((await phone.runtime.sim.tapGetPhoneNumber()).detail); // tapped again: still spent
+
+      expect(button.state()).toBe('unavailable');
+      expect(phone.auth.getView()).toMatchObject({ signedIn: true, failed: false });
+      expect(phone.runtime.sim.requests.filter((request) => request.url.endsWith('/me/phone/unavailable'))).toHaveLength(1);
+      expect(phone.runtime.sim.requests.filter((request) => request.url.endsWith('/me/phone'))).toHaveLength(0);
+      expect((await world().events()).filter((type) => type === 'PhoneNumberUnavailable').length).toBe(before + 1);
+      expect(await world().device.phoneQuota(appId)).toMatchObject({ charged, packages: [{ all: 3, used: 3 }] });
+    } finally {
+      await world().device.setPhoneQuota([{ all: 1000, source: 1 }], appId);
+    }
+  });
 });

@@ -11,6 +11,8 @@ export const PHONE_SPU_ID = '10000077';
 export const TRIAL_NUMBERS = 1000;
 /** errno of the button's callback when the quota is spent. */
 export const NO_QUOTA_ERRNO = 1400001;
+/** What follows `getPhoneNumber:fail ` in the button's errMsg when the quota is spent. */
+export const NO_QUOTA_REASON = 'no permission';
 
 export interface QuotaPackage {
   pkgId: string;

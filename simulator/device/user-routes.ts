@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SimulatorContext } from '../context.js';
-import { NO_QUOTA_ERRNO } from '../phone-quota.js';
+import { NO_QUOTA_ERRNO, NO_QUOTA_REASON } from '../phone-quota.js';
 import type { Lookup, SimUser } from '../users.js';
 import { lookupError } from './device-error.js';
 import { CreateUserBody, OpenidParams, UserInfoBody, UserRef } from './schemas.js';
@@ -74,7 +74,7 @@ export function userRoutes(root: FastifyInstance, ctx: SimulatorContext): void {
   app.post('/__sim/phone-code', { schema: { body: UserRef } }, async (request, reply) =>
     withUser(ctx.users.findUser(request.body.appId, request.body.openid), reply, (user) => {
       if (!ctx.quota.charge(user.appId)) {
-        return { errcode: NO_QUOTA_ERRNO, errno: NO_QUOTA_ERRNO, errmsg: 'getPhoneNumber:fail no permission' };
+        return { errcode: NO_QUOTA_ERRNO, errno: NO_QUOTA_ERRNO, errmsg: `getPhoneNumber:fail ${NO_QUOTA_REASON}` };
       }
       return { code: ctx.users.issuePhoneCode(user) };
     }),

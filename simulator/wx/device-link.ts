@@ -11,8 +11,11 @@ export interface SimUserRef {
   sessionKey: string;
 }
 
-/** A device call's answer: the JSON body, or why none usable came. */
-export type DeviceAnswer = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string };
+/**
+ * A device call's answer: the JSON body, or why none usable came. `errno` is the phone-side
+ * number the device side gave with its refusal (1400001: the phone-number quota is spent).
+ */
+export type DeviceAnswer = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string; errno?: number };
 
 export class DeviceLink {
   private user: Promise<SimUserRef> | undefined;
@@ -69,7 +72,8 @@ export class DeviceLink {
       }
       const record = Object.fromEntries(Object.entries(parsed));
       if (typeof record.errcode === 'number' && record.errcode !== 0) {
-        return { ok: false, reason: typeof record.errmsg === 'string' ? record.errmsg : `errcode ${record.errcode}` };
+        const reason = typeof record.errmsg === 'string' ? record.errmsg : `errcode ${record.errcode}`;
+        return typeof record.errno === 'number' ? { ok: false, reason, errno: record.errno } : { ok: false, reason };
       }
       if (!response.ok) {
         return { ok: false, reason: typeof record.message === 'string' ? record.message : String(response.status) };

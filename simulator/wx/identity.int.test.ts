@@ -173,6 +173,27 @@ describe('the avatar and phone-number buttons', () => {
     const runtime = phone({ decisions: { phone: 'deny' } });
     expect((await runtime.sim.tapGetPhoneNumber()).detail).toEqual({ errMsg: 'getPhoneNumber:fail user deny' });
     runtime.sim.decide({ phone: 'no-quota' });
-    expect((await runtime.sim.tapGetPhoneNumber()).detail).toMatchObject({ errno: 1400001 });
+    expect((await runtime.sim.tapGetPhoneNumber()).detail).toEqual({ errMsg: 'getPhoneNumber:fail no permission', errno: 1400001 });
+  });
+
+  it("the app's quota spent on the device side: errno 1400001 with WeChat's errMsg, nothing charged", async () => {
+    const runtime = phone();
+    await device.setPhoneQuota([{ all: 1, used: 1 }, { all: 5, status: 3 }], APP.appId);
+    try {
+      const charged = (await device.phoneQuota(APP.appId)).charged;
+      for (let tap = 0; tap < 2; tap++) {
+        expect((await runtime.sim.tapGetPhoneNumber())).toEqual({
+          type: 'getphonenumber',
+          detail: { errMsg: 'getPhoneNumber:fail no permission', errno: 1400001 },
+        });
+      }
+      expect(await device.phoneQuota(APP.appId)).toMatchObject({ charged, packages: [{ all: 1, used: 1 }, { all: 5, used: 0 }] });
+
+      await device.setPhoneQuota([{ all: 1 }], APP.appId); // a package bought: the button works again
+      expect((await runtime.sim.tapGetPhoneNumber()).detail).toEqual({ errMsg: 'getPhoneNumber:ok', code: expect.any(String) });
+      expect((await device.phoneQuota(APP.appId)).charged).toBe(charged + 1);
+    } finally {
+      await device.setPhoneQuota([{ all: 1000, source: 1 }], APP.appId);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { asyncCall, fail, failed, ok, succeeded, type Settled } from './callbacks.js';
 import type { DeviceAnswer, DeviceLink } from './device-link.js';
 import { NETWORK_FAILURES, type WxNetwork } from './network.js';
+import { NO_QUOTA_ERRNO, NO_QUOTA_REASON } from '../phone-quota.js';
 import type { PrivacyGate } from './privacy.js';
 import type {
   CheckSessionOption,
@@ -175,9 +176,9 @@ export class Identity {
     const gate = await this.privacy.gate('getPhoneNumber', 'button.getPhoneNumber');
     if (!gate.ok) return phoneEvent(gate.error);
     if (this.decisions.phone === 'deny') return phoneEvent({ errMsg: 'getPhoneNumber:fail user deny' });
-    if (this.decisions.phone === 'no-quota') {
-      return phoneEvent({ errMsg: 'getPhoneNumber:fail no permission', errno: 1400001 });
-    }
+    if (this.decisions.phone === 'no-quota') return phoneEvent(fail('getPhoneNumber', NO_QUOTA_REASON, NO_QUOTA_ERRNO));
+    // The quota is checked when the person taps: with the app's quota spent on the device side,
+    // the answer is errno 1400001 and nothing is charged.
     const answer = await this.call('getPhoneNumber', undefined, (signal) => this.device.forUser('/__sim/phone-code', {}, signal));
     if (!answer.ok) return phoneEvent(answer.error);
     const code = answer.value.code;
@@ -223,7 +224,11 @@ export class Identity {
       const answer = await send(controller.signal);
       if (answer.ok) return succeeded(answer.body);
       if (controller.signal.aborted) return failed(fail(api, timedOut.reason, timedOut.errno));
-      return failed(fail(api, answer.reason));
+      // The device side may answer with the phone's own errMsg and errno (the spent phone-number
+      // quota: `getPhoneNumber:fail no permission`, 1400001): passed on as the phone gets them.
+      const prefix = `${api}:fail `;
+      const reason = answer.reason.startsWith(prefix) ? answer.reason.slice(prefix.length) : answer.reason;
+      return failed(fail(api, reason, answer.errno));
     } catch (error) {
       return failed(fail(api, error instanceof Error ? error.message : 'unknown error'));
     } finally {

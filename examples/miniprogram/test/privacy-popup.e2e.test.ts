@@ -2,7 +2,7 @@
 // waits on it; agreeing binds the number once, refusing sends nothing and is explained.
 
 import { describe, expect, it } from 'vitest';
-import { eventually, sentTo, useExampleWorld } from '../testing/example-world.js';
+import { eventually, loginBoxShown, sentTo, useExampleWorld } from '../testing/example-world.js';
 
 const example = useExampleWorld();
 
@@ -44,5 +44,67 @@ describe('the privacy popup', () => {
 
     void phone.runtime.sim.tapGetPhoneNumber();
     await eventually(() => profile.find('#privacy-popup-host', '#privacy-popup') !== undefined, 'the popup again');
+  });
+});
+
+// WeChat's <input type="nickname"> offers the WeChat nickname (and reviews it) only once the
+// privacy guide is agreed; the login box asks when the field gets focus, through the page's popup.
+describe('the login box on a phone that has not agreed to the privacy guide', () => {
+  const notAgreed = { loginMode: 'component', profile: 'required', privacy: { agreedVersion: 0 } } as const;
+
+  it('focusing the nickname field shows the popup; agreeing lets the field work and the profile goes out once', async () => {
+    const phone = example.phone(notAgreed);
+    phone.launch('pages/index/index');
+    const home = phone.page();
+    await eventually(() => loginBoxShown(home), 'the login box shows');
+    expect(home.find('#privacy-popup-host', '#privacy-popup')).toBeUndefined();
+
+    await home.fire('focus', ['#login-box', '#nickname'], { value: '' });
+    await eventually(() => home.find('#privacy-popup-host', '#privacy-popup') !== undefined, 'the popup shows');
+    expect(loginBoxShown(home)).toBe(true);
+
+    phone.runtime.sim.tapAgreePrivacy('agree-btn');
+    await home.fire('agreeprivacyauthorization', ['#privacy-popup-host', '#agree-btn']);
+    await eventually(() => home.find('#privacy-popup-host', '#privacy-popup') === undefined, 'the popup goes');
+    expect(phone.runtime.sim.privacy.agreedVersion).toBe(1);
+
+    // The field now works as WeChat's nickname input: reviewed, and no popup asked for it.
+    const entry = await phone.runtime.sim.typeNickname('Ada');
+    expect(entry).toEqual({ value: 'Ada', review: { pass: true, timeout: false } });
+    expect(phone.runtime.sim.privacyRecords.at(-1)).toMatchObject({ api: 'nickname', popup: 'none', outcome: 'agreed' });
+    await home.fire('input', ['#login-box', '#nickname'], { value: entry.value });
+    await home.fire('blur', ['#login-box', '#nickname'], { value: entry.value });
+    const avatar = await phone.runtime.sim.tapChooseAvatar();
+    await home.fire('chooseavatar', ['#login-box', '#avatar'], avatar.detail);
+    await home.tap('#login-box', '#submit');
+
+    await eventually(() => home.text().includes('Hello, Ada'), 'greeted');
+    expect(loginBoxShown(home)).toBe(false);
+    expect(sentTo(phone, '/me/profile', 'PUT')).toHaveLength(1);
+    expect(sentTo(phone, '/me/profile', 'PUT')[0]!.data).toMatchObject({ nickname: 'Ada' });
+  });
+
+  it('refusing keeps the box, explains, sends nothing, and the next focus asks again', async () => {
+    const phone = example.phone(notAgreed);
+    phone.launch('pages/index/index');
+    const home = phone.page();
+    await eventually(() => loginBoxShown(home), 'the login box shows');
+
+    await home.fire('focus', ['#login-box', '#nickname'], { value: '' });
+    await eventually(() => home.find('#privacy-popup-host', '#privacy-popup') !== undefined, 'the popup shows');
+    await home.tap('#privacy-popup-host', '#privacy-refuse');
+    await eventually(() => home.find('#privacy-popup-host', '#privacy-popup') === undefined, 'the popup goes');
+
+    expect(loginBoxShown(home)).toBe(true);
+    expect(home.find('#login-box', '#privacy-refused')).toBeDefined();
+    expect(home.text()).toContain('You did not agree to the privacy guide');
+    expect(home.text()).not.toContain('Without a name and an avatar');
+    expect(home.find('#login-box', '#deny')).toBeDefined(); // the profile itself was not refused
+    expect(phone.runtime.sim.privacy.agreedVersion).toBe(0);
+    expect(phone.auth.getView().error).toMatchObject({ reason: 'denied', code: 'PRIVACY_REFUSED' });
+    expect(sentTo(phone, '/me/profile')).toHaveLength(0);
+
+    await home.fire('focus', ['#login-box', '#nickname'], { value: '' });
+    await eventually(() => home.find('#privacy-popup-host', '#privacy-popup') !== undefined, 'the popup again');
   });
 });

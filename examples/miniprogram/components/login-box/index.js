@@ -1,5 +1,7 @@
 // The login box: shows itself while the login machine needs the person's consent to a profile,
-// explains a refusal, and sends at most one consent per tap.
+// explains a refusal, and sends at most one consent per tap. Focusing the nickname field first
+// raises the privacy gate (the SDK behavior's onNicknameFocus): WeChat's type="nickname" works
+// only once the privacy guide is agreed; the page's <privacy-popup> asks.
 const authBehavior = require('../../behaviors/auth.js');
 
 // The profile dialog's `desc` (WeChat allows at most 30 characters).
@@ -20,6 +22,8 @@ Component({
   data: {
     shown: false,
     denied: false,
+    // The privacy guide was refused (the popup the nickname field raised): explained, the box stays.
+    privacyRefused: false,
     // WeChat's profile dialog is open, or a consent is on its way: further taps are ignored.
     asking: false,
     sending: false,
@@ -32,11 +36,14 @@ Component({
   observers: {
     auth(view) {
       const sending = this.data.sending && view.busy;
+      const refused = view.needsConsent && view.error !== null && view.error.reason === 'denied';
+      const privacy = refused && view.error.code.indexOf('PRIVACY_') === 0;
       this.setData({
         sending,
         // Kept on screen while our consent is being sent, so the box does not blink away and back on a failure.
         shown: view.needsConsent || sending,
-        denied: view.needsConsent && view.error !== null && view.error.reason === 'denied',
+        denied: refused && !privacy,
+        privacyRefused: privacy,
       });
     },
   },
