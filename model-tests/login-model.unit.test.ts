@@ -14,10 +14,14 @@ import { abstractState } from './model/abstraction.js';
 import { checkWalk } from './walks/walk-report.js';
 
 // Generated in beforeAll, not at import: a machine that breaks generation then fails the tests.
+// Pure CPU: a few seconds on a quiet machine, past a minute beside two CPU burners and another
+// suite (npm run test:busy). The margin is stated: five minutes; a machine whose context grows
+// without bound fails in seconds anyway (bounded exploration), so this never hides a hang.
+const GENERATION_BUDGET_MS = 300_000;
 let generated: GeneratedPaths;
 beforeAll(() => {
   generated = generatePaths();
-});
+}, GENERATION_BUDGET_MS);
 
 function edges(node: DirectedGraphNode): DirectedGraphEdge[] {
   return [...node.edges, ...node.children.flatMap(edges)];
