@@ -25,6 +25,7 @@ import { messageRoutes } from './routes/messages.js';
 import { createAccountService } from './services/account-service.js';
 import { createMessageEndpoint } from './services/message-endpoint.js';
 import { createPhoneCodes } from './services/phone-codes.js';
+import type { PhoneQuotaWatch } from './services/phone-quota.js';
 import { createProfileReviewer } from './services/profile-review.js';
 import { createLoginCodes } from './services/login-codes.js';
 import { createLoginService } from './services/login-service.js';
@@ -48,6 +49,11 @@ export interface AppDeps {
   redis?: Redis;
   /** What the app counts (./observability/metrics.ts); nothing by default. */
   telemetry?: Telemetry;
+  /**
+   * The phone-number quota watch the background job refreshes (phoneQuotaWatchFor): the console
+   * shows its latest readings. Without one, the console says the quota has not been read.
+   */
+  phoneQuota?: PhoneQuotaWatch;
 }
 
 /** The largest body accepted: a legacy payload is a few kilobytes. */
@@ -161,7 +167,10 @@ export const miniauthRoutes: FastifyPluginAsync<MiniAuthRoutesOptions> = async (
   await app.register(accountRoutes, { account, tokens, versions: signedIn, telemetry });
   await app.register(messageRoutes, { messages });
   if (config.admin !== undefined) {
-    const adminConsole = createConsoleService({ settings: config.admin, users, signedIn, clock, telemetry });
+    const adminConsole = createConsoleService({
+      settings: config.admin, users, signedIn, clock, telemetry,
+      phoneQuota: { appIds: config.wechat.apps.map((entry) => entry.appId), ...(deps.phoneQuota && { watch: deps.phoneQuota }) },
+    });
     await app.register(consoleRoutes, { console: adminConsole, settings: config.admin, production: config.env === 'production', trustProxy: config.trustProxy });
   }
 

@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import type { Telemetry } from './observability/telemetry.js';
 import { createLoginProviders } from './providers/login-providers.js';
 import { createWeChatLoginProvider, type WeChatGateway } from './providers/wechat/index.js';
-import { createPhoneQuotaWatch } from './services/phone-quota.js';
+import { createPhoneQuotaWatch, type PhoneQuotaWatch } from './services/phone-quota.js';
 import type { Database } from './store/index.js';
 import { catchUpLoginFailures } from './users/index.js';
 
@@ -22,6 +22,8 @@ export interface PhoneQuotaJob {
   config: Pick<Config, 'phoneQuota' | 'wechat'>;
   gateway: WeChatGateway;
   telemetry?: Telemetry;
+  /** The watch to refresh, shared with whoever shows its readings (the console); by default a new one. */
+  watch?: PhoneQuotaWatch;
 }
 
 /** The logging the jobs need: a pino logger or fastify's `app.log`. */
@@ -51,14 +53,10 @@ export function followLoginFailures(db: Database, logger: JobLogger, intervalMs:
   };
 }
 
-/**
- * Reads each app's phone-number quota every interval (the watch warns in the log when a package
- * runs low, and tells the metrics); the first read at once. One refresher per process; a pass
- * never overlaps the next.
- */
-export function watchPhoneQuota({ config, gateway, telemetry }: PhoneQuotaJob, logger: JobLogger): () => Promise<void> {
+/** The configured WeChat apps' quota watch (readings kept for config.phoneQuota.pollSeconds), telling the metrics. */
+export function phoneQuotaWatchFor({ config, gateway, telemetry }: Omit<PhoneQuotaJob, 'watch'>, logger: JobLogger): PhoneQuotaWatch {
   const appIds = config.wechat.apps.map((app) => app.appId);
-  const watch = createPhoneQuotaWatch({
+  return createPhoneQuotaWatch({
     providers: createLoginProviders([createWeChatLoginProvider(gateway, appIds)]),
     warnBelow: config.phoneQuota.warnBelow,
     maxAgeMs: config.phoneQuota.pollSeconds * 1000,
@@ -66,6 +64,17 @@ export function watchPhoneQuota({ config, gateway, telemetry }: PhoneQuotaJob, l
     logger,
     ...(telemetry === undefined ? {} : { onReading: (reading) => telemetry.phoneQuota(reading.appId, reading.left, reading.used) }),
   });
+}
+
+/**
+ * Reads each app's phone-number quota every interval (the watch warns in the log when a package
+ * runs low, and tells the metrics); the first read at once. One refresher per process; a pass
+ * never overlaps the next.
+ */
+export function watchPhoneQuota(job: PhoneQuotaJob, logger: JobLogger): () => Promise<void> {
+  const { config } = job;
+  const appIds = config.wechat.apps.map((app) => app.appId);
+  const watch = job.watch ?? phoneQuotaWatchFor(job, logger);
   let running: Promise<unknown> = watch.refreshAll(appIds);
   const timer = setInterval(() => {
     running = running.then(() => watch.refreshAll(appIds));

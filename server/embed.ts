@@ -9,7 +9,7 @@
 
 import type { FastifyPluginAsync } from 'fastify';
 import { miniauthRoutes, type AppDeps } from './app.js';
-import { startBackgroundJobs, type BackgroundJobOptions } from './background-jobs.js';
+import { phoneQuotaWatchFor, startBackgroundJobs, type BackgroundJobOptions } from './background-jobs.js';
 import { ConfigError, databaseUrlOf, type Config } from './config.js';
 import { createWeChatGateway } from './providers/wechat/index.js';
 import { migrate, openDatabase } from './store/index.js';
@@ -28,13 +28,14 @@ export interface MiniAuthPluginOptions extends BackgroundJobOptions, Partial<Omi
 
 export const miniauth: FastifyPluginAsync<MiniAuthPluginOptions> = async (app, options) => {
   // Picked one by one: the options also hold fastify's own (prefix), which must not apply twice.
-  const { config, db: givenDb, gateway: givenGateway, catchUpIntervalMs, loginProviders, clock, redis, telemetry } = options;
+  const { config, db: givenDb, gateway: givenGateway, catchUpIntervalMs, loginProviders, clock, redis, telemetry, phoneQuota: givenWatch } = options;
   const deps = { ...(loginProviders && { loginProviders }), ...(clock && { clock }), ...(redis && { redis }), ...(telemetry && { telemetry }) };
   if (config.wechat.mode === 'simulator' && givenGateway === undefined) {
     throw new ConfigError(['wechat.apps (WECHAT_APPID/WECHAT_SECRET or WECHAT_APPS): required; set wechat.apiBase to a simulator\'s URL to log in against one']);
   }
   const db = givenDb ?? (await openDatabase(databaseUrlOf(config.database), { nodeEnv: config.env }));
   let gatewayInUse: AppDeps['gateway'] | undefined;
+  let quotaWatch: NonNullable<AppDeps['phoneQuota']> | undefined;
   try {
     if (givenDb === undefined) await migrate(db);
     const gateway = givenGateway ?? createWeChatGateway({
@@ -45,7 +46,9 @@ export const miniauth: FastifyPluginAsync<MiniAuthPluginOptions> = async (app, o
       ...(telemetry && { telemetry }),
     });
     gatewayInUse = gateway;
-    await app.register(miniauthRoutes, { config, db, gateway, ...deps });
+    // One quota watch: the background job refreshes it, the console shows its readings.
+    quotaWatch = givenWatch ?? phoneQuotaWatchFor({ config, gateway, ...(telemetry && { telemetry }) }, app.log);
+    await app.register(miniauthRoutes, { config, db, gateway, phoneQuota: quotaWatch, ...deps });
   } catch (error) {
     if (givenDb === undefined) await db.close();
     throw error;
@@ -55,7 +58,7 @@ export const miniauth: FastifyPluginAsync<MiniAuthPluginOptions> = async (app, o
   app.addHook('onReady', async () => {
     stopJobs = startBackgroundJobs(db, app.log, {
       ...(catchUpIntervalMs === undefined ? {} : { catchUpIntervalMs }),
-      ...(gatewayInUse === undefined ? {} : { phoneQuota: { config, gateway: gatewayInUse, ...(telemetry && { telemetry }) } }),
+      ...(gatewayInUse === undefined ? {} : { phoneQuota: { config, gateway: gatewayInUse, ...(telemetry && { telemetry }), ...(quotaWatch && { watch: quotaWatch }) } }),
     });
   });
   // After the routes' own onClose hooks (registered first), the jobs, then the database.

@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
-import { startBackgroundJobs } from './background-jobs.js';
+import { phoneQuotaWatchFor, startBackgroundJobs } from './background-jobs.js';
 import { ConfigError, databaseUrlOf, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { createWeChatGateway } from './providers/wechat/index.js';
@@ -97,13 +97,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ...(telemetry === undefined ? {} : { telemetry }),
     });
 
-    const app = buildApp(config, { db, gateway, logger, ...(telemetry === undefined ? {} : { telemetry }) });
+    // One quota watch: the background job refreshes it, the console shows its readings.
+    const phoneQuota = { config, gateway, ...(telemetry === undefined ? {} : { telemetry }) };
+    const quotaWatch = phoneQuotaWatchFor(phoneQuota, logger);
+    const app = buildApp(config, { db, gateway, logger, phoneQuota: quotaWatch, ...(telemetry === undefined ? {} : { telemetry }) });
     for (const plugin of options.plugins ?? []) plugin(app, db);
     undo.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
     const stopJobs = startBackgroundJobs(db, logger, {
       catchUpIntervalMs: options.catchUpIntervalMs,
-      phoneQuota: { config, gateway, ...(telemetry === undefined ? {} : { telemetry }) },
+      phoneQuota: { ...phoneQuota, watch: quotaWatch },
     });
     // Undone first: no catch-up pass may start on a closing database.
     undo.push(stopJobs);

@@ -4,6 +4,7 @@
 
 import { NO_TELEMETRY, type Telemetry } from '../observability/telemetry.js';
 import type { AdminConfig } from '../config.js';
+import type { PhoneQuotaWatch } from '../services/phone-quota.js';
 import type { UserCache } from '../tokens/index.js';
 import { UserNotFoundError, type User, type Users } from '../users/index.js';
 import { readCharts, type ChartRange, type Charts } from './charts.js';
@@ -23,6 +24,28 @@ export interface ConsoleServiceOptions {
   exporter?: PersonalDataExporter;
   /** Revocations and erasures counted, as when the person does them. */
   telemetry?: Telemetry;
+  /** The apps whose phone-number quota is shown, from the watch's latest readings (never read here). */
+  phoneQuota?: { appIds: readonly string[]; watch?: Pick<PhoneQuotaWatch, 'latest'> };
+}
+
+/** One package of an app's phone-number quota, as read. */
+export interface QuotaPackageView {
+  id: string;
+  status: 'active' | 'not_started' | 'expired';
+  all: number;
+  used: number;
+  left: number;
+  endsAt: string;
+}
+
+/** An app's phone-number quota as the watch last read it; null: not read yet. */
+export interface AppQuotaView {
+  appId: string;
+  reading: { all: number; used: number; left: number; readAt: string; packages: QuotaPackageView[] } | null;
+}
+
+export interface ConsoleCharts extends Charts {
+  phoneQuota: AppQuotaView[];
 }
 
 /** Who acts, from where, in which request. */
@@ -40,14 +63,14 @@ export interface ConsoleService {
   signOut(token: string, call: OperatorCall): Promise<void>;
   find(key: SearchKey, value: string): Promise<PersonView[]>;
   person(userId: string): Promise<{ person: PersonView; timeline: TimelineEntry[] }>;
-  charts(range: ChartRange): Promise<Charts>;
+  charts(range: ChartRange): Promise<ConsoleCharts>;
   logOutEverywhere(call: OperatorCall, userId: string, confirm: string): Promise<PersonView>;
   erase(call: OperatorCall, userId: string, confirm: string): Promise<PersonView>;
   exportPerson(call: OperatorCall, userId: string, confirm: string): Promise<PersonalDataExport>;
 }
 
 export function createConsoleService({
-  settings, users, signedIn, clock, exporter = logExporter(users.store), telemetry = NO_TELEMETRY,
+  settings, users, signedIn, clock, exporter = logExporter(users.store), telemetry = NO_TELEMETRY, phoneQuota,
 }: ConsoleServiceOptions): ConsoleService {
   const now = () => new Date(clock());
   const log = new OperatorLog(users.store);
@@ -65,6 +88,20 @@ export function createConsoleService({
     if (confirm !== userId) throw confirmationRequired();
     return existing(userId);
   }
+
+  // What the background job last read: the console never asks WeChat itself.
+  const quotaNow = (): AppQuotaView[] => (phoneQuota?.appIds ?? []).map((appId) => {
+    const reading = phoneQuota?.watch?.latest(appId);
+    if (reading === undefined) return { appId, reading: null };
+    const { all, used, left, readAt, packages } = reading;
+    return {
+      appId,
+      reading: {
+        all, used, left, readAt: new Date(readAt).toISOString(),
+        packages: packages.map((pkg) => ({ id: pkg.id, status: pkg.status, all: pkg.all, used: pkg.used, left: pkg.all - pkg.used, endsAt: new Date(pkg.endTime * 1000).toISOString() })),
+      },
+    };
+  });
 
   const recordAction = (call: OperatorCall, action: OperatorAction, userId: string) =>
     log.record({ type: 'OperatorActed', data: { operator: call.operator, action, userId, at: now().toISOString() } }, call.requestId);
@@ -113,7 +150,7 @@ export function createConsoleService({
       return { person: personView(user), timeline: await readTimeline(users.store, user, now()) };
     },
 
-    charts: (range) => readCharts(users.store, range, now()),
+    charts: async (range) => ({ ...(await readCharts(users.store, range, now())), phoneQuota: quotaNow() }),
 
     async logOutEverywhere(call, userId, confirm) {
       await confirmed(userId, confirm);

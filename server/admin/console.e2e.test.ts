@@ -1,7 +1,7 @@
 // The console as an operator uses it, in Debian's Chromium (playwright-core, never a downloaded
 // browser), on the real server over the simulator and PostgreSQL: sign-in, a person found by
 // each key, their timeline, each action confirmed in the page, the charts drawn from what the
-// log holds, a nickname that is a script staying text, a forged request from another origin
+// log holds and the phone quota as the background job read it, a nickname that is a script staying text, a forged request from another origin
 // refused, and a locked-out operator. WRITE_DOCS_SCREENSHOTS=1 puts the screenshots in
 // docs/images/ (committed); otherwise they go to test-results/admin-console/.
 
@@ -13,7 +13,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../testing/eventually.js';
 import { pgTarget } from '../../testing/databases.js';
-import { startHarness, type AppHarness } from '../testing/app-harness.js';
+import { watchPhoneQuota } from '../background-jobs.js';
+import { createLogger } from '../log.js';
+import { APP, startHarness, type AppHarness } from '../testing/app-harness.js';
 import { OPERATORS, operatorEnv } from './testing/operators.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -91,7 +93,7 @@ describe('the admin console in Chromium', () => {
   }
 
   beforeAll(async () => {
-    h = await startHarness(pgTarget, { env: await operatorEnv() });
+    h = await startHarness(pgTarget, { env: await operatorEnv(), phoneQuota: true });
     base = await h.app.listen({ port: 0, host: '127.0.0.1' });
     someone = await person('Xiao Ming');
     hostile = await person(HOSTILE_NICKNAME);
@@ -175,6 +177,11 @@ describe('the admin console in Chromium', () => {
   });
 
   it('draws the charts from what the log holds', async () => {
+    // Nothing read yet: the quota says so rather than showing a number.
+    await waitForText(page, 'chart-quota', /not read yet/);
+    expect(await page.locator(`#chart-quota [data-quota="${APP.appId}"]`).innerText()).toBe(`${APP.appId}: not read yet`);
+    const ledger = await h.device.setPhoneQuota([{ all: 1000, used: 1000, source: 1 }, { all: 5000, used: 4980, source: 2 }], APP.appId);
+    await watchPhoneQuota(h.quotaJob!, createLogger({ level: 'silent' }))();
     const logins = await count('UserLoggedIn');
     const registrations = await count('UserRegistered');
     const phones = await count('PhoneNumberBound');
@@ -193,6 +200,17 @@ describe('the admin console in Chromium', () => {
     expect(ys).toHaveLength(60);
     expect(Math.min(...ys)).toBe(10); // the top padding: the busiest bucket reaches the y maximum
     expect(Number(await page.locator("#chart-logins text.y-max").textContent())).toBeGreaterThan(0);
+    // The phone-number quota, as the job read it from the simulator's ledger: per app and per package, as text.
+    const app = page.locator(`#chart-quota .quota-row[data-quota="${APP.appId}"]`);
+    expect(await app.getAttribute('data-left')).toBe('20');
+    expect(await app.getAttribute('data-all')).toBe('6000');
+    expect(await app.innerText()).toContain('20 left of 6000');
+    for (const pkg of ledger.packages) {
+      const row = page.locator(`#chart-quota .quota-row[data-quota="${APP.appId}/${pkg.pkgId}"]`);
+      expect(await row.locator('.quota-label').textContent()).toBe(`package ${pkg.pkgId} (active, ends ${new Date(pkg.endTime * 1000).toISOString().slice(0, 10)})`);
+      expect(await row.locator('.quota-numbers').textContent()).toBe(`${pkg.all - pkg.used} left of ${pkg.all}`);
+    }
+    expect(await page.locator('#chart-quota *:not(figcaption, div, span, p, svg, rect)').count()).toBe(0);
     await screenshot('charts');
   });
 

@@ -1,12 +1,15 @@
 // The console's API over HTTP on the real server (simulator, PostgreSQL): sign-in and its
 // lock-out, sessions, CSRF and origin checks, finding a person by each key, the timeline with
-// WeChat's errcodes explained, and the three actions on record under the operator's name.
+// WeChat's errcodes explained, the phone quota as the background job read it, and the three
+// actions on record under the operator's name.
 // Whatever is refused answers 401/403 with `{ code, error, message }` and changes nothing.
 // On PostgreSQL and on PGlite (what `npm start` runs by default).
 
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../../testing/databases.js';
+import { watchPhoneQuota } from '../background-jobs.js';
+import { createLogger } from '../log.js';
 import { APP, startHarness, type AppHarness } from '../testing/app-harness.js';
 import { OPERATORS, operatorEnv } from './testing/operators.js';
 
@@ -23,7 +26,7 @@ describe.each(databaseTargets())('the admin console API on $name', (target) => {
   let alice: Session;
 
   beforeAll(async () => {
-    h = await startHarness(target, { env: await operatorEnv() });
+    h = await startHarness(target, { env: await operatorEnv(), phoneQuota: true });
     alice = await signIn('alice', OPERATORS.alice);
   }, 30_000);
   afterAll(() => h?.close());
@@ -189,6 +192,36 @@ describe.each(databaseTargets())('the admin console API on $name', (target) => {
       expect(charts.logins.series.find((series) => series.name === 'registrations')?.total).toBe(await count('UserRegistered'));
       expect(charts.phones.series[0]?.total).toBe(await count('PhoneNumberBound'));
     }
+  });
+
+  it("shows each app's phone-number quota as the background job last read it, and says when it has not read one", async () => {
+    type Quota = Array<{ appId: string; reading: null | { all: number; used: number; left: number; readAt: string; packages: Array<Record<string, unknown>> } }>;
+    const quota = async () => (await as(alice, { method: 'GET', url: '/admin/api/charts?range=1h' })).json<{ phoneQuota: Quota }>().phoneQuota;
+    expect(await quota()).toEqual([{ appId: APP.appId, reading: null }]);
+
+    const ledger = await h.device.setPhoneQuota([{ all: 1000, used: 990, source: 1 }, { all: 5000, used: 1200, source: 2 }, { all: 300, used: 0, status: 3, source: 2 }], APP.appId);
+    // One pass of the background job (its first read is at once; stopping waits for it).
+    await watchPhoneQuota(h.quotaJob!, createLogger({ level: 'silent' }))();
+    const STATUS = { 1: 'active', 2: 'not_started', 3: 'expired' } as const;
+    const active = ledger.packages.filter((pkg) => pkg.status === 1);
+    const shown = await quota();
+    expect(shown).toEqual([{
+      appId: APP.appId,
+      reading: {
+        all: ledger.packages.reduce((sum, pkg) => sum + pkg.all, 0),
+        used: ledger.packages.reduce((sum, pkg) => sum + pkg.used, 0),
+        left: active.reduce((sum, pkg) => sum + pkg.all - pkg.used, 0),
+        readAt: expect.any(String),
+        packages: ledger.packages.map((pkg) => ({ id: pkg.pkgId, status: STATUS[pkg.status], all: pkg.all, used: pkg.used, left: pkg.all - pkg.used, endsAt: new Date(pkg.endTime * 1000).toISOString() })),
+      },
+    }]);
+    expect(shown[0]!.reading).toMatchObject({ left: 10 + 3800 });
+
+    // The console shows the watch's reading and never asks WeChat itself: a new purchase shows once the job has read it.
+    await h.device.setPhoneQuota([{ all: 1000, used: 1000, source: 1 }, { all: 2000, used: 0, source: 2 }], APP.appId);
+    expect(await quota()).toEqual(shown);
+    await watchPhoneQuota(h.quotaJob!, createLogger({ level: 'silent' }))();
+    expect((await quota())[0]!.reading).toMatchObject({ all: 3000, used: 1000, left: 2000 });
   });
 
   it('logs a person out everywhere, on record under the operator', async () => {

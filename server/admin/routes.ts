@@ -60,6 +60,16 @@ const timelineEntry = z.object({
   explanation: z.object({ reason: z.string(), message: z.string() }).optional(),
   unattributed: z.literal(true).optional(),
 });
+const appQuota = z.object({
+  appId: z.string(),
+  reading: z.object({
+    all: z.number(),
+    used: z.number(),
+    left: z.number(),
+    readAt: z.string(),
+    packages: z.array(z.object({ id: z.string(), status: z.enum(['active', 'not_started', 'expired']), all: z.number(), used: z.number(), left: z.number(), endsAt: z.string() })),
+  }).nullable().describe('The background job\'s latest reading; null until it has read one'),
+});
 const chart = z.object({ title: z.string(), series: z.array(z.object({ name: z.string(), perMinute: z.array(z.number()), total: z.number() })) });
 
 /** The session cookie: HttpOnly, SameSite=Strict, for the console's paths only; Secure in production. */
@@ -183,7 +193,7 @@ export const consoleRoutes: FastifyPluginAsyncZod<ConsoleRouteOptions> = async (
       operationId: 'adminCharts',
       querystring: z.object({ range: z.enum(Object.keys(CHART_RANGES) as [ChartRange, ...ChartRange[]]).default('1h') }),
       response: {
-        200: z.object({ code: z.literal(1), range: z.string(), from: z.string(), bucketSeconds: z.number(), buckets: z.number(), logins: chart, failures: chart, errcodes: chart, phones: chart }),
+        200: z.object({ code: z.literal(1), range: z.string(), from: z.string(), bucketSeconds: z.number(), buckets: z.number(), logins: chart, failures: chart, errcodes: chart, phones: chart, phoneQuota: z.array(appQuota) }),
         ...failures,
       },
     },

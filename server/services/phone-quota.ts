@@ -33,6 +33,8 @@ export interface PhoneQuotaOptions {
 export interface PhoneQuotaWatch {
   /** The app's quota, from memory when read less than maxAgeMs ago. */
   read(appId: string): Promise<PhoneQuotaReading>;
+  /** The app's last reading, however old, without asking the provider; undefined until one is read. */
+  latest(appId: string): PhoneQuotaReading | undefined;
   /** Reads every app's quota now that offers one (warning as it goes); failures are logged. */
   refreshAll(appIds: readonly string[]): Promise<PhoneQuotaReading[]>;
 }
@@ -80,6 +82,7 @@ export function createPhoneQuotaWatch(options: PhoneQuotaOptions): PhoneQuotaWat
       if (kept && clock() - kept.readAt < maxAgeMs) return kept;
       return fetchReading(appId);
     },
+    latest: (appId) => readings.get(appId),
     async refreshAll(appIds) {
       const done: PhoneQuotaReading[] = [];
       for (const appId of appIds) {

@@ -7,6 +7,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { createDeviceClient, createSimulator, type DeviceClient, type Simulator } from '../../simulator/index.js';
 import type { DatabaseTarget, TestDatabase } from '../../testing/databases.js';
 import { buildApp, type AppDeps } from '../app.js';
+import { phoneQuotaWatchFor, type PhoneQuotaJob } from '../background-jobs.js';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../log.js';
 import type { Database } from '../store/database.js';
@@ -27,6 +28,8 @@ export interface HarnessOptions {
   twoApps?: boolean;
   /** What the first app and its gateway count (createMetrics(…).telemetry). */
   telemetry?: Telemetry;
+  /** Give the first app a phone-quota watch (as `miniauth serve` does), its job in `quotaJob`. */
+  phoneQuota?: boolean;
 }
 
 export interface AppHarness {
@@ -39,6 +42,8 @@ export interface AppHarness {
   logs: string[];
   /** Answers of these apps that did not match their OpenAPI document; close() fails when any. */
   contractViolations: string[];
+  /** With options.phoneQuota: the quota job of the first app, its watch the one the console reads. */
+  quotaJob: PhoneQuotaJob | undefined;
   /** Moves the apps' clock (tokens, events, revocation cache); the simulator keeps its own. */
   advance(ms: number): void;
   now(): number;
@@ -87,14 +92,20 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
   const apps: FastifyInstance[] = [];
   const contractViolations: string[] = [];
 
-  function build(config: Config, appDb: Database, deps: Partial<AppDeps> = {}): FastifyInstance {
+  let quotaJob: PhoneQuotaJob | undefined;
+
+  function build(config: Config, appDb: Database, deps: Partial<AppDeps> = {}, withQuota = false): FastifyInstance {
     const logger = createLogger({ level: 'debug' }, stream);
     const { telemetry } = deps;
     const gateway = createWeChatGateway({
       apiBase: base, apps: config.wechat.apps, timeoutMs: config.wechat.timeoutMs, logger, clock: () => sim.now(),
       ...(telemetry === undefined ? {} : { telemetry }),
     });
-    const app = buildApp(config, { db: appDb, gateway, clock, logger, ...deps });
+    if (withQuota) {
+      const job = { config, gateway };
+      quotaJob = { ...job, watch: phoneQuotaWatchFor(job, logger) };
+    }
+    const app = buildApp(config, { db: appDb, gateway, clock, logger, ...(withQuota && quotaJob?.watch && { phoneQuota: quotaJob.watch }), ...deps });
     checkAnswersAgainstDocument(app, contractViolations);
     apps.push(app);
     return app;
@@ -105,7 +116,7 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
     : {};
   options = { ...options, env: { ...appsEnv, ...options.env } };
   const config = configFor(base, options.env);
-  const app = build(config, db, options.telemetry === undefined ? {} : { telemetry: options.telemetry });
+  const app = build(config, db, options.telemetry === undefined ? {} : { telemetry: options.telemetry }, options.phoneQuota === true);
   await app.ready();
 
   const inject = (request: InjectOptions, target: FastifyInstance = app) => target.inject(request);
@@ -118,6 +129,7 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
     app,
     logs,
     contractViolations,
+    quotaJob,
     advance: (ms) => void (offset += ms),
     now: clock,
     async another(env = {}, deps = {}) {

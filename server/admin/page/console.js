@@ -120,12 +120,47 @@
     return figure;
   }
 
+  // The phone-number quota as the background job last read it: per app, and per package, a bar
+  // of what is left of what was bought.
+  function quotaBar(label, left, all, key) {
+    const row = el('div', { class: 'quota-row', 'data-quota': key, 'data-left': left, 'data-all': all });
+    const bar = svg('svg', { class: 'quota-bar', viewBox: '0 0 200 10', role: 'img', 'aria-label': `${label}: ${left} left of ${all}` });
+    bar.append(svg('rect', { x: 0, y: 0, width: 200, height: 10, fill: '#eef1f4' }));
+    const share = all > 0 ? Math.max(0, Math.min(1, left / all)) : 0;
+    bar.append(svg('rect', { x: 0, y: 0, width: (200 * share).toFixed(1), height: 10, fill: share <= 0.05 ? '#b3261e' : '#2e9b5f' }));
+    row.append(el('span', { class: 'quota-label' }, label), bar, el('span', { class: 'quota-numbers' }, `${left} left of ${all}`));
+    return row;
+  }
+
+  function drawQuota(apps) {
+    const figure = el('figure', { id: 'chart-quota' });
+    figure.append(el('figcaption', {}, 'Phone-number quota: left of bought'));
+    if (apps.length === 0) figure.append(el('p', { class: 'quota-none' }, 'no WeChat app configured'));
+    for (const app of apps) {
+      const block = el('div', { class: 'quota-app', 'data-app': app.appId });
+      if (app.reading === null) {
+        block.append(el('div', { class: 'quota-row', 'data-quota': app.appId, 'data-state': 'not-read' }, `${app.appId}: not read yet`));
+      } else {
+        block.append(quotaBar(app.appId, app.reading.left, app.reading.all, app.appId));
+        for (const pkg of app.reading.packages) {
+          const row = quotaBar(`package ${pkg.id} (${pkg.status.replace('_', ' ')}, ends ${pkg.endsAt.slice(0, 10)})`, pkg.left, pkg.all, `${app.appId}/${pkg.id}`);
+          row.classList.add('quota-package');
+          block.append(row);
+        }
+        block.append(el('div', { class: 'quota-read-at' }, `read ${time(app.reading.readAt)} UTC`));
+      }
+      figure.append(block);
+    }
+    return figure;
+  }
+
   async function loadCharts() {
     const range = $('range').value;
     const answer = await api('GET', `charts?range=${encodeURIComponent(range)}`);
     const charts = $('charts');
     charts.replaceChildren(
       ...['logins', 'failures', 'errcodes', 'phones'].map((id) => drawChart(id, answer[id], answer.from, answer.bucketSeconds, answer.buckets)),
+      drawQuota(answer.phoneQuota),
     );
     charts.dataset.range = answer.range;
     charts.dataset.loadedAt = String(Date.now());
