@@ -65,13 +65,8 @@ function settleRequest(otherwise: 'queueRequest' | 'replayRequest') {
 }
 
 const fullSetup = setup({
-  types: {
-    context: {} as LoginContext,
-    events: {} as LoginEvent,
-    input: {} as LoginInput,
-    tags: {} as LoginTag,
-    emitted: {} as LoginEmitted,
-  },
+  // Types only: one empty object at run time.
+  types: {} as { context: LoginContext; events: LoginEvent; input: LoginInput; tags: LoginTag; emitted: LoginEmitted },
   actors: {
     wxLogin: fromTask<WxLoginOutput, void>(async () => notProvided('wxLogin')),
     exchangeCode: fromTask<LoginGrant, ExchangeCodeInput>(async () => notProvided('exchangeCode')),
