@@ -96,9 +96,5 @@ export function createRequestBroker({ platform, options, snapshot, send }: Reque
         entry.reject(new MiniAuthError(failure || LOGIN_ENDED));
       }
     },
-
-    get size(): number {
-      return pending.size;
-    },
   };
 }

@@ -2,7 +2,8 @@
 // platform stubs (wx.login, HTTP, navigation, toasts, request replay) that each platform
 // supplies with `loginMachine.provide()`. The chart itself is in ./login-machine.ts.
 
-import { and, assertEvent, assign, emit, enqueueActions, setup } from 'xstate';
+import { and, assertEvent, assign, createMachine, emit } from 'xstate';
+import type { setup as xstateSetup } from 'xstate';
 import {
   backoffDelay, CODE_REASONS, DENIED, ERASE_NOT_DONE, failedWith, hasProfile, isTokenLive, pagePath, PHONE_NOT_BOUND, PRIVACY_GAP_MS,
   PRIVACY_IN_GAP, PRIVACY_REFUSED, privacyNotDeclared, rateLimitDelay, RELOGIN_CAP_REACHED, toLoginFailure, TRANSIENT_REASONS,
@@ -38,14 +39,34 @@ function failureInHand(context: LoginContext, event: LoginEvent): LoginFailure |
   return (event.type as string).startsWith('xstate.error.actor.') ? toLoginFailure(errorOf(event)) : context.error;
 }
 
-export const loginSetup = setup({
-  types: {
-    context: {} as LoginContext,
-    events: {} as LoginEvent,
-    input: {} as LoginInput,
-    tags: {} as LoginTag,
-    emitted: {} as LoginEmitted,
-  },
+/**
+ * xstate's `setup()` with only the `createMachine` the chart uses: the full one also hands out
+ * every action creator bound to the types (sendTo, log, enqueueActions…), and each would ship in
+ * the mini program bundle. The machine it makes is the same.
+ */
+const setup = (({ schemas, actors, actions, guards, delays }) => ({
+  createMachine: (config: object) => createMachine({ ...config, schemas } as never, { actors, actions, guards, delays } as never),
+})) as typeof xstateSetup;
+
+/**
+ * What `enqueueActions(({ event, enqueue }) => enqueue(event.replayed ? 'rejectRequest' : otherwise))`
+ * does, for LOGIN_GONE: a request already replayed once is rejected, any other goes to
+ * `otherwise`. A built-in action like enqueueActions (same type, same resolution into one named
+ * action), without the enqueue helpers (sendTo, raise, spawnChild…) that would ship with it.
+ */
+function settleRequest(otherwise: 'queueRequest' | 'replayRequest') {
+  function settle(): void {}
+  settle.type = 'xstate.enqueueActions';
+  settle.resolve = (_scope: unknown, snapshot: unknown, { event }: { event: LoginEvent }) => {
+    assertEvent(event, 'LOGIN_GONE');
+    return [snapshot, undefined, [event.replayed ? 'rejectRequest' : otherwise]];
+  };
+  return settle;
+}
+
+const fullSetup = setup({
+  // Types only: one empty object at run time.
+  types: {} as { context: LoginContext; events: LoginEvent; input: LoginInput; tags: LoginTag; emitted: LoginEmitted },
   actors: {
     wxLogin: fromTask<WxLoginOutput, void>(async () => notProvided('wxLogin')),
     exchangeCode: fromTask<LoginGrant, ExchangeCodeInput>(async () => notProvided('exchangeCode')),
@@ -133,15 +154,9 @@ export const loginSetup = setup({
     }),
     clearQueue: assign({ pendingRequests: [] }),
     /** A request answered "login gone" waits for the new token, unless it was already replayed once. */
-    settleGoneRequest: enqueueActions(({ event, enqueue }) => {
-      assertEvent(event, 'LOGIN_GONE');
-      enqueue(event.replayed ? 'rejectRequest' : 'queueRequest');
-    }),
+    settleGoneRequest: settleRequest('queueRequest'),
     /** Answered "gone" for a token already replaced: replay with the new one (once). */
-    settleStaleRequest: enqueueActions(({ event, enqueue }) => {
-      assertEvent(event, 'LOGIN_GONE');
-      enqueue(event.replayed ? 'rejectRequest' : 'replayRequest');
-    }),
+    settleStaleRequest: settleRequest('replayRequest'),
     keepConsent: assign({
       consent: ({ event }) => {
         assertEvent(event, 'CONSENT');
@@ -215,3 +230,5 @@ export const loginSetup = setup({
     rateLimitWait: ({ context }) => rateLimitDelay(context),
   },
 });
+
+export const loginSetup = fullSetup as Pick<typeof fullSetup, 'createMachine'>;
