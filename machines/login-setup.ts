@@ -126,7 +126,6 @@ const fullSetup = setup({
         return event.referrer;
       },
     }),
-    forgetPrivacyRequest: assign({ privacyRequest: null }),
     markPrivacyAgreed: assign({ privacyAgreed: true, privacyRequest: null, error: null }),
     recordPrivacyRefused: assign({ error: PRIVACY_REFUSED, privacyRequest: null }),
     recordPrivacyInGap: assign({ error: PRIVACY_IN_GAP }),
@@ -171,11 +170,11 @@ const fullSetup = setup({
   },
   guards: {
     hasLiveToken: ({ context, event }) => {
-      assertEvent(event, ['LAUNCH', 'SHOW']);
+      assertEvent(event, 'LAUNCH');
       return isTokenLive(context, event.now);
     },
     isTokenExpired: ({ context, event }) => {
-      assertEvent(event, ['LAUNCH', 'SHOW']);
+      assertEvent(event, 'SHOW');
       return !isTokenLive(context, event.now);
     },
     needsConsent: ({ context }) => context.settings.profileRequired && !hasProfile(context.user),

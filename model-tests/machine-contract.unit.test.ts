@@ -10,6 +10,7 @@ import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { loginMachine } from '../machines/login-machine.js';
 import { fromTask } from '../machines/task.js';
+import { DEFAULT_LOGIN_SETTINGS } from '../machines/types.js';
 import {
   alice, anonymous, DAY, effectTypes, grant, launchedPlatform, NOW, scriptedPlatform, settle,
 } from '../machines/testing/scripted-platform.js';
@@ -186,12 +187,13 @@ describe('R3: a platform the app did not provide fails visibly, never hangs', ()
       { actors: { wxLogin, exchangeCode }, missing: 'submitConsent', event: { type: 'CONSENT', draft: profile } },
       { actors: { wxLogin, exchangeCode, submitConsent }, missing: 'bindPhone', event: { type: 'BIND_PHONE', code: 'p' } },
       { actors: { wxLogin, exchangeCode, submitConsent }, missing: 'revokeSessions', event: { type: 'LOGOUT_EVERYWHERE' } },
+      { actors: { wxLogin, exchangeCode, submitConsent }, missing: 'eraseAccount', event: { type: 'ERASE' } },
     ] as const;
     for (const { actors, missing, event } of steps) {
       const actor = createActor(loginMachine.provide({ actors }), { input }).start();
       actor.send(launch());
       await settle();
-      if (missing === 'bindPhone' || missing === 'revokeSessions') {
+      if (missing === 'bindPhone' || missing === 'revokeSessions' || missing === 'eraseAccount') {
         actor.send({ type: 'CONSENT', draft: profile });
         await settle();
       }
@@ -326,5 +328,304 @@ describe('R8, R5: what a new machine starts from', () => {
     expect(actor.getSnapshot().context.error).toMatchObject({ reason: 'loginGone', code: 'PHONE_NOT_BOUND' });
     expect(p.effects.filter((e) => e.type === 'showFailure').at(-1)).toEqual({ type: 'showFailure', error: 'PHONE_NOT_BOUND' });
     expect(actor.getSnapshot().hasTag('busy')).toBe(true);
+  });
+});
+
+describe('R13: a gated call held during a login goes on after it, once, and a new app process drops it', () => {
+  it('a tap during the first login shows its popup once signed in, naming the call that waits', async () => {
+    const p = scriptedPlatform();
+    const actor = p.start();
+    actor.send(launch());
+    actor.send({ type: 'PRIVACY_NEEDED', referrer: 'phone-button' });
+    expect(effectTypes(p.effects)).not.toContain('refusePrivacy');
+    p.wxLogin.succeed({ code: 'c1' });
+    p.exchangeCode.succeed(grant('t1'));
+    await settle();
+    expect(actor.getSnapshot().matches({ session: { privacy: 'needed' } })).toBe(true);
+    expect(p.effects.filter((e) => e.type === 'showPrivacyPopup')).toEqual([{ type: 'showPrivacyPopup', error: 'phone-button' }]);
+  });
+
+  it('a tap during a login that ends on the consent box shows its popup over the box', async () => {
+    const p = scriptedPlatform();
+    const actor = p.start({ settings: { profileRequired: true } });
+    actor.send(launch());
+    actor.send({ type: 'PRIVACY_NEEDED', referrer: 'nickname-input' });
+    p.wxLogin.succeed({ code: 'c1' });
+    p.exchangeCode.succeed(grant('t1', anonymous));
+    await settle();
+    expect(actor.getSnapshot().matches({ session: { boxPrivacy: 'needed' } })).toBe(true);
+    expect(actor.getSnapshot().hasTag('needsConsent')).toBe(true);
+    expect(p.effects.filter((e) => e.type === 'showPrivacyPopup')).toEqual([{ type: 'showPrivacyPopup', error: 'nickname-input' }]);
+  });
+
+  it('a tap during a re-login shows its popup after it; a phone code answered meanwhile is bound once with the new token', async () => {
+    const { p, actor } = await launchedPlatform();
+    actor.send({ type: 'LOGIN_GONE', requestId: 'r1', token: 't1', replayed: false });
+    expect(actor.getSnapshot().matches('reauthenticating')).toBe(true);
+    actor.send({ type: 'BIND_PHONE', code: 'p1' });
+    p.wxLogin.succeed({ code: 'c2' });
+    p.exchangeCode.succeed(grant('t2'));
+    p.bindPhone.succeed({ user: { ...alice, phone: '138****0000' } });
+    await settle();
+    expect(p.bindPhone.calls).toEqual([{ token: 't2', code: 'p1' }]);
+    expect(actor.getSnapshot().matches({ session: 'signedIn' })).toBe(true);
+    expect(actor.getSnapshot().context.phoneCode).toBeNull();
+
+    actor.send({ type: 'LOGIN_GONE', requestId: 'r2', token: 't2', replayed: false });
+    actor.send({ type: 'PRIVACY_NEEDED', referrer: 'avatar-button' });
+    p.wxLogin.succeed({ code: 'c3' });
+    p.exchangeCode.succeed(grant('t3'));
+    await settle();
+    expect(actor.getSnapshot().matches({ session: { privacy: 'needed' } })).toBe(true);
+    expect(p.effects.filter((e) => e.type === 'showPrivacyPopup').at(-1)).toEqual({ type: 'showPrivacyPopup', error: 'avatar-button' });
+  });
+
+  it('a relaunch drops what the old process held: no popup and no phone binding after the next login', async () => {
+    const { p, actor } = await launchedPlatform();
+    actor.send({ type: 'LOGIN_GONE', requestId: 'r1', token: 't1', replayed: false });
+    actor.send({ type: 'BIND_PHONE', code: 'p-old' });
+    actor.send({ type: 'PRIVACY_NEEDED', referrer: 'old-button' });
+    actor.send(launch(NOW + 1000));
+    expect(actor.getSnapshot().context).toMatchObject({ privacyRequest: null, phoneCode: null });
+    p.wxLogin.succeed({ code: 'left-behind' }); // the re-login's call, answering into the void
+    p.wxLogin.succeed({ code: 'c2' });
+    p.exchangeCode.succeed(grant('t2'));
+    await settle();
+    expect(actor.getSnapshot().matches({ session: 'signedIn' })).toBe(true);
+    expect(p.bindPhone.calls).toEqual([]);
+    expect(effectTypes(p.effects)).not.toContain('showPrivacyPopup');
+  });
+
+  it('where nothing can wait for a login (signed out, failed), a gated call is refused at once', async () => {
+    const { p, actor } = await launchedPlatform();
+    actor.send({ type: 'LOGOUT' });
+    actor.send({ type: 'PRIVACY_NEEDED', referrer: 'phone-button' });
+    expect(p.effects.filter((e) => e.type === 'refusePrivacy')).toEqual([{ type: 'refusePrivacy', error: null }]);
+    expect(actor.getSnapshot().context.privacyRequest).toBeNull();
+  });
+
+  it('without the privacy APIs (an old base library, or none provided) there is no gate: the call goes on', async () => {
+    const { p, actor } = await launchedPlatform();
+    p.checkPrivacy.fail({ reason: 'wxLogin', code: 'NO_PRIVACY_API' });
+    actor.send({ type: 'PRIVACY_CHECK' });
+    await settle();
+    expect(actor.getSnapshot().matches({ session: 'signedIn' })).toBe(true);
+
+    const wxLogin = fromTask<WxLoginOutput>(async () => ({ code: 'c1' }));
+    const exchangeCode = fromTask<LoginGrant, ExchangeCodeInput>(async () => grant('t1'));
+    const bare = createActor(loginMachine.provide({ actors: { wxLogin, exchangeCode } }), { input: {} }).start();
+    bare.send(launch());
+    await settle();
+    bare.send({ type: 'PRIVACY_CHECK' });
+    await settle();
+    expect(bare.getSnapshot().status).toBe('active');
+    expect(bare.getSnapshot().matches({ session: 'signedIn' })).toBe(true);
+    expect(bare.getSnapshot().hasTag('privacyPopup')).toBe(false);
+  });
+
+  it('a data type reported undeclared once is not reported again, but any other failure for it still counts', async () => {
+    const { p, actor } = await launchedPlatform();
+    const failed = (failure: 'undeclared' | 'refused') =>
+      actor.send({ type: 'PRIVACY_FAILED', scope: 'phone', failure, errMsg: `getPhoneNumber:fail ${failure}` });
+    failed('undeclared');
+    expect(p.effects.filter((e) => e.type === 'reportMisconfiguration')).toHaveLength(1);
+    failed('undeclared');
+    expect(p.effects.filter((e) => e.type === 'reportMisconfiguration')).toHaveLength(1);
+    failed('refused');
+    expect(actor.getSnapshot().context.error).toMatchObject({ reason: 'denied', code: 'PRIVACY_REFUSED' });
+  });
+});
+
+describe('R3, R13, R14: what the page is told, in words', () => {
+  it('a privacy refusal says nothing was sent; a tap in WeChat\'s gap says to wait; an undeclared data type names it', async () => {
+    const { actor } = await launchedPlatform();
+    actor.send({ type: 'PRIVACY_FAILED', scope: 'phone', failure: 'refused', errMsg: 'getPhoneNumber:fail privacy permission is not authorized' });
+    expect(actor.getSnapshot().context.error?.message).toMatch(/did not agree to the privacy guide.*nothing was asked or sent/);
+    actor.send({ type: 'PRIVACY_FAILED', scope: 'phone', failure: 'inGap', errMsg: 'getPhoneNumber:fail privacy permission is not authorized' });
+    expect(actor.getSnapshot().context.error).toMatchObject({ code: 'PRIVACY_IN_GAP' });
+    expect(actor.getSnapshot().context.error?.message).toMatch(/Wait a few seconds/);
+    for (const [scope, named] of [['phone', 'phone number'], ['profile', 'avatar and nickname']] as const) {
+      const { actor: other } = await launchedPlatform();
+      other.send({ type: 'PRIVACY_FAILED', scope, failure: 'undeclared', errMsg: 'fail api scope is not declared in the privacy agreement' });
+      expect(other.getSnapshot().context.error).toMatchObject({ reason: 'configuration', code: 'PRIVACY_SCOPE_UNDECLARED', errno: 112 });
+      expect(other.getSnapshot().context.error?.message).toContain(`cannot ask for your ${named} yet`);
+    }
+  });
+
+  it('every reason a platform call names is kept; a field of the wrong kind is not copied', async () => {
+    for (const reason of ['busy', 'rateLimited', 'badCode', 'codeUsed', 'blocked', 'network', 'server', 'wxLogin', 'decrypt', 'loginGone', 'rejected', 'denied', 'configuration', 'reloginCap'] as const) {
+      const p = scriptedPlatform();
+      const actor = p.start({ settings: { maxRetries: 0 } });
+      p.wxLogin.fail({ reason, code: 'X', errMsg: 42 as unknown as string });
+      actor.send(launch());
+      await settle();
+      expect(actor.getSnapshot().context.error, reason).toStrictEqual({ reason, code: 'X', message: 'scripted failure' });
+    }
+  });
+});
+
+describe('R3, R6: erasing, and the submissions that end where they began', () => {
+  it('an erasure sent with a refused token says it was not done, and logs in again', async () => {
+    const { p, actor } = await launchedPlatform();
+    p.eraseAccount.fail({ reason: 'loginGone', code: 'TOKEN_REVOKED' });
+    actor.send({ type: 'ERASE' });
+    await settle();
+    expect(p.eraseAccount.calls).toEqual([{ token: 't1' }]);
+    expect(actor.getSnapshot().context.error).toStrictEqual({
+      reason: 'loginGone', code: 'ERASE_NOT_DONE', message: 'Your login had expired, so your account was not erased. Please try again.',
+    });
+    expect(p.effects.filter((e) => e.type === 'showFailure').at(-1)).toEqual({ type: 'showFailure', error: 'ERASE_NOT_DONE' });
+    expect(actor.getSnapshot().matches('reauthenticating')).toBe(true);
+    expect(actor.getSnapshot().context.token).toBeNull();
+  });
+
+  const failures = [
+    { name: 'an erasure', event: { type: 'ERASE' } as const, fail: (p: ReturnType<typeof scriptedPlatform>) => p.eraseAccount.fail({ reason: 'network', code: 'ERASE_FAILED' }) },
+    { name: 'a phone number', event: { type: 'BIND_PHONE', code: 'x' } as const, fail: (p: ReturnType<typeof scriptedPlatform>) => p.bindPhone.fail({ reason: 'server', code: 'PHONE_REFUSED' }) },
+    { name: 'logging out everywhere', event: { type: 'LOGOUT_EVERYWHERE' } as const, fail: (p: ReturnType<typeof scriptedPlatform>) => p.revokeSessions.fail({ reason: 'network', code: 'REVOKE_FAILED' }) },
+  ];
+  for (const { name, event, fail } of failures) {
+    it(`${name} that fails leaves the person signed in and idle, told why`, async () => {
+      const { p, actor } = await launchedPlatform();
+      fail(p);
+      actor.send(event);
+      await settle();
+      expect(actor.getSnapshot().matches({ session: 'signedIn' }), name).toBe(true);
+      expect(actor.getSnapshot().hasTag('busy'), name).toBe(false);
+      expect(p.effects.filter((e) => e.type === 'showFailure').at(-1)?.error, name).toMatch(/_FAILED$|_REFUSED$/);
+    });
+  }
+
+  it('a consent resend that fails again leaves the box, not a busy spinner', async () => {
+    const { p, actor } = await launchedPlatform(anonymous, { settings: { profileRequired: true } });
+    p.submitConsent.fail({ reason: 'decrypt', code: 'DECRYPT_FAILED' });
+    p.wxLogin.succeed({ code: 'fresh' });
+    p.submitConsent.fail({ reason: 'decrypt', code: 'DECRYPT_AGAIN' });
+    actor.send({ type: 'CONSENT', draft: payload });
+    await settle();
+    expect(actor.getSnapshot().matches({ session: 'awaitingConsent' })).toBe(true);
+    expect(actor.getSnapshot().hasTag('busy')).toBe(false);
+  });
+});
+
+describe('R5, R12: budgets and queues at the ends of a session', () => {
+  it('a login asked for after a stopped failure has its full retries again', async () => {
+    const p = scriptedPlatform();
+    const actor = p.start({ settings: { maxRetries: 1, backoffMs: 1000 } });
+    actor.send(launch());
+    p.wxLogin.fail({ reason: 'busy', code: 'BUSY' });
+    await settle();
+    p.clock.increment(1000);
+    p.wxLogin.fail({ reason: 'busy', code: 'BUSY' });
+    await settle();
+    expect(actor.getSnapshot().matches({ failed: 'stopped' })).toBe(true);
+    const before = p.wxLogin.calls.length;
+    actor.send({ type: 'LOGIN' });
+    p.wxLogin.fail({ reason: 'busy', code: 'BUSY' });
+    await settle();
+    expect(actor.getSnapshot().matches({ authenticating: 'backingOff' })).toBe(true);
+    p.clock.increment(1000);
+    await settle();
+    expect(p.wxLogin.calls.length).toBe(before + 2);
+  });
+
+  it('requests waiting for a login are rejected, once, when the person logs out meanwhile', async () => {
+    const p = scriptedPlatform();
+    const actor = p.start();
+    actor.send(launch());
+    actor.send({ type: 'QUEUE_REQUEST', requestId: 'r1' });
+    actor.send({ type: 'QUEUE_REQUEST', requestId: 'r2' });
+    actor.send({ type: 'LOGOUT' });
+    expect(p.effects.filter((e) => e.type === 'rejectQueuedRequests')).toEqual([{ type: 'rejectQueuedRequests', ids: ['r1', 'r2'], error: null }]);
+    expect(actor.getSnapshot().context.pendingRequests).toEqual([]);
+    actor.send({ type: 'LOGIN' });
+    p.wxLogin.succeed({ code: 'left-behind' }); // the first login's call, answering into the void
+    p.wxLogin.succeed({ code: 'c1' });
+    p.exchangeCode.succeed(grant('t1'));
+    await settle();
+    expect(actor.getSnapshot().matches({ session: 'signedIn' })).toBe(true);
+    expect(p.effects.filter((e) => e.type === 'replayQueuedRequests')).toEqual([{ type: 'replayQueuedRequests', ids: [] }]);
+  });
+
+  it('a machine started without input takes the default settings, and nobody is new before a login says so', async () => {
+    const actor = createActor(loginMachine, {} as { input: LoginInput }).start(); // as a JavaScript app may
+    expect(actor.getSnapshot().context.settings).toEqual(DEFAULT_LOGIN_SETTINGS);
+    expect(actor.getSnapshot().context.isNew).toBe(false);
+  });
+
+  it('the page hears of each login, and whether it registered the person', async () => {
+    const p = scriptedPlatform();
+    const actor = p.start();
+    const heard: unknown[] = [];
+    actor.on('loggedIn', (event) => heard.push(event));
+    p.wxLogin.succeed({ code: 'c1' });
+    p.exchangeCode.succeed({ ...grant('t1'), isNew: true });
+    actor.send(launch());
+    await settle();
+    expect(heard).toEqual([{ type: 'loggedIn', isNew: true }]);
+    expect(actor.getSnapshot().context.isNew).toBe(true);
+  });
+});
+
+describe("R5: the task actor the calls run in keeps fromPromise's contract", () => {
+  it('answers with xstate\'s promise events, and a call left behind sends nothing to its stopped actor', async () => {
+    const sent: string[] = [];
+    const toStopped: string[] = [];
+    const p = scriptedPlatform();
+    p.wxLogin.succeed({ code: 'c1' });
+    const actor = createActor(p.machine, {
+      input: {},
+      clock: p.clock,
+      inspect: (inspection) => {
+        if (inspection.type !== '@xstate.event' || inspection.actorRef === actor || inspection.event.type === 'xstate.init') return;
+        sent.push(inspection.event.type);
+        if (inspection.actorRef.getSnapshot().status !== 'active') toStopped.push(inspection.event.type);
+      },
+    });
+    actor.start();
+    actor.send(launch());
+    await settle();
+    p.exchangeCode.fail({ reason: 'blocked', code: 'BLOCKED' });
+    await settle();
+    expect(sent).toEqual(['xstate.promise.resolve', 'xstate.promise.reject']);
+
+    actor.send({ type: 'LOGIN' }); // blocked: nothing happens; a logout then leaves nothing running
+    const again = scriptedPlatform();
+    again.wxLogin.succeed({ code: 'c1' });
+    const left = again.start();
+    left.system.inspect({ next: (inspection) => {
+      if (inspection.type === '@xstate.event' && inspection.actorRef !== left && inspection.actorRef.getSnapshot().status !== 'active') {
+        toStopped.push(inspection.event.type);
+      }
+    } });
+    left.send(launch());
+    await settle();
+    left.send({ type: 'LOGOUT' });
+    again.exchangeCode.succeed(grant('late'));
+    await settle();
+    expect(left.getSnapshot().value).toBe('signedOut');
+    expect(toStopped).toEqual([]);
+  });
+
+  it('a stopped task says so; a settled one stays settled; a task restored settled does not run its call again', async () => {
+    let runs = 0;
+    const logic = fromTask<number>(() => {
+      runs += 1;
+      return new Promise<number>(() => {});
+    });
+    const running = createActor(logic).start();
+    expect(runs).toBe(1);
+    running.stop();
+    expect(running.getSnapshot().status).toBe('stopped');
+
+    const done = { status: 'done', output: 7, error: undefined, input: undefined } as const;
+    const scope = {} as Parameters<typeof logic.transition>[2];
+    expect(logic.transition(done as never, { type: 'xstate.promise.reject', data: 'late' } as never, scope)).toBe(done);
+    const active = { status: 'active', output: undefined, error: undefined, input: undefined } as const;
+    expect(logic.transition(active as never, { type: 'something.else' } as never, scope)).toBe(active);
+
+    const restored = createActor(logic, { snapshot: done as never }).start();
+    expect(runs).toBe(1);
+    expect(restored.getSnapshot()).toMatchObject({ status: 'done', output: 7 });
   });
 });

@@ -19,6 +19,8 @@ export interface Equivalent {
   line: string;
   mutator: string;
   replacement: string;
+  /** The column the mutant starts at, when the line holds other mutants of the same kind that are not equivalent. */
+  column?: number;
   why: string;
 }
 
@@ -37,5 +39,6 @@ export function equivalenceOf(mutant: Mutant, equivalents: readonly Equivalent[]
   const file = fileOf(mutant);
   const line = sourceLine(file, mutant.location.start.line);
   return equivalents.find((entry) => entry.file === file && entry.mutator === mutant.mutatorName
-    && entry.replacement === (mutant.replacement ?? '') && entry.line === line) ?? null;
+    && entry.replacement === (mutant.replacement ?? '') && entry.line === line
+    && (entry.column === undefined || entry.column === mutant.location.start.column)) ?? null;
 }

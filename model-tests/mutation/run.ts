@@ -105,8 +105,14 @@ async function main(): Promise<void> {
       ? fromReport(UNITS_REPORT)
       : await mutate({ jsonReporter: { fileName: UNITS_REPORT } }, 'units');
     const all = firstPass.filter((mutant) => VALID.has(mutant.status));
-    const candidates = all.filter((mutant) => !KILLED.has(mutant.status) && !isEquivalent(mutant));
-    score = await judge(all.length, all.filter(isEquivalent).length, candidates, started);
+    // A killed mutant is not equivalent, whatever the list says: it stays judged, and the entry
+    // that matched it is reported as stale.
+    const alive = all.filter((mutant) => !KILLED.has(mutant.status));
+    for (const mutant of all.filter((m) => KILLED.has(m.status) && isEquivalent(m))) {
+      console.warn(`equivalent-mutants.json: an entry matches a killed mutant (remove it): ${describe(mutant)}`);
+    }
+    const candidates = alive.filter((mutant) => !isEquivalent(mutant));
+    score = await judge(all.length, alive.filter(isEquivalent).length, candidates, started);
   }
   writeFileSync(SCORE, `${JSON.stringify(score, null, 2)}\n`);
   console.log([

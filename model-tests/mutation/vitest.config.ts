@@ -1,8 +1,9 @@
 // The model tests alone, for mutation testing: the files that kill most mutants in a second run
 // first (Stryker stops a mutant at its first failing test), the end-to-end runs last. With
-// MODEL_TESTS=units, only the model-level files that judge the shipped machine (golden outcomes,
-// the machine's contract with its platform, random walks, generated paths; no server, no
-// simulator): the first, fast pass.
+// MODEL_TESTS=units, only the model-level files that judge the shipped machine (the chart builds,
+// golden outcomes, the machine's contract with its platform, the request requirements on the SDK's
+// broker over an in-memory platform, random walks, generated paths; no server, no simulator):
+// the first, fast pass.
 
 import { BaseSequencer } from 'vitest/node';
 import type { TestSpecification } from 'vitest/node';
@@ -11,7 +12,7 @@ import { defineConfig } from 'vitest/config';
 import base from '../../vitest.config.js';
 
 const ORDER = [
-  'golden-outcomes.unit', 'machine-contract.unit', 'requirements.unit', 'login-model.unit', 'planted-machines.unit', 'bounded-exploration.unit',
+  'chart-builds.unit', 'golden-outcomes.unit', 'machine-contract.unit', 'request-broker.unit', 'requirements.unit', 'login-model.unit', 'planted-machines.unit', 'bounded-exploration.unit',
   'golden-scenarios.e2e', 'login-paths.e2e', 'planted-bugs.e2e',
 ];
 const rank = (file: string) => {
@@ -31,7 +32,7 @@ export default defineConfig({
   test: {
     ...base.test,
     include: process.env['MODEL_TESTS'] === 'units'
-      ? ['model-tests/golden-outcomes.unit.test.ts', 'model-tests/machine-contract.unit.test.ts', 'model-tests/requirements.unit.test.ts', 'model-tests/login-model.unit.test.ts']
+      ? ['model-tests/chart-builds.unit.test.ts', 'model-tests/golden-outcomes.unit.test.ts', 'model-tests/machine-contract.unit.test.ts', 'model-tests/request-broker.unit.test.ts', 'model-tests/requirements.unit.test.ts', 'model-tests/login-model.unit.test.ts']
       : ['model-tests/**/*.test.ts'],
     sequence: { sequencer: FastestFirst },
   },
