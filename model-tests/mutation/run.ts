@@ -1,7 +1,7 @@
 // `npm run test:mutation`: Stryker mutates the login machine and the client's request broker
-// and runs, against every mutant, the model tests alone: first their model-level files (fast;
-// most mutants die there), then all of them, end-to-end runs included, on what survived. Then
-// the rest of the suite on what the model tests let through. It prints the two scores; mutants
+// and runs, against every mutant, the model-level files of the model tests (fast; most mutants
+// die there). Each mutant they let through is then judged alone (./rejudge.ts) by all the model
+// tests, end-to-end runs included, and each the model tests let through by the rest of the suite. It prints the two scores; mutants
 // documented as equivalent (equivalent-mutants.json, each with its reason) are left out of the
 // denominators. The figures and the survivors are written to model-tests/mutation/score.json.
 //
@@ -10,11 +10,11 @@
 // the first pass from its report (reports/mutation/model-units.json) instead of running it.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import type { PartialStrykerOptions } from '@stryker-mutator/api/core';
 import { Stryker } from '@stryker-mutator/core';
 import { equivalenceOf, mutantKey } from './equivalents.js';
 import type { Equivalent, Mutant } from './equivalents.js';
+import { killedBy, type TestSet } from './rejudge.js';
 
 const CONFIG = 'model-tests/mutation/stryker.config.mjs';
 const EQUIVALENTS = new URL('./equivalent-mutants.json', import.meta.url);
@@ -37,26 +37,17 @@ interface Score {
   minutes: number;
 }
 
-async function mutate(options: PartialStrykerOptions, tests: 'units' | 'all' = 'all'): Promise<Mutant[]> {
-  process.env['MODEL_TESTS'] = tests;
+async function mutate(options: PartialStrykerOptions): Promise<Mutant[]> {
+  process.env['MODEL_TESTS'] = 'units';
   const results = (await new Stryker({ configFile: CONFIG, ...options }).runMutationTest()) as unknown as Mutant[];
   return results.map(({ fileName, mutatorName, replacement, location, status }) => ({ fileName, mutatorName, replacement, location, status }));
 }
 
-/** Runs again on exactly the spans of `mutants` (report columns count from 1, Stryker's ranges from 0); the keys of those it kills. */
-async function killedAgain(mutants: readonly Mutant[], options: PartialStrykerOptions): Promise<Set<string>> {
-  if (mutants.length === 0) return new Set();
-  const spans = [...new Set(mutants.map(({ fileName, location: { start, end } }) =>
-    `${relative(process.cwd(), fileName)}:${start.line}:${start.column - 1}-${end.line}:${end.column - 1}`))];
-  const again = await mutate({ ...options, mutate: spans });
-  return new Set(again.filter((mutant) => KILLED.has(mutant.status)).map(mutantKey));
-}
-
-const MODEL_TESTS: PartialStrykerOptions = { jsonReporter: { fileName: 'reports/mutation/model-tests.json' } };
-const REST_OF_SUITE: PartialStrykerOptions = {
-  vitest: { configFile: 'model-tests/mutation/vitest.rest.config.ts', related: true },
-  jsonReporter: { fileName: 'reports/mutation/rest-of-suite.json' },
-};
+// The later passes judge each mutant alone in a sandbox (./rejudge.ts), stopping at the first
+// failing test: all the model tests, end-to-end runs included; then the rest of the suite that
+// imports the mutated file.
+const MODEL_TESTS: TestSet = { config: 'model-tests/mutation/vitest.config.ts', related: false, env: { MODEL_TESTS: 'all' }, timeoutMs: 5 * 60_000 };
+const REST_OF_SUITE: TestSet = { config: 'model-tests/mutation/vitest.rest.config.ts', related: true, timeoutMs: 15 * 60_000 };
 
 const UNITS_REPORT = 'reports/mutation/model-units.json';
 
@@ -73,9 +64,11 @@ const describe = (mutant: Mutant) => `${mutant.fileName}:${mutant.location.start
 /** The score of `total` mutants, `equivalent` of them documented so, once the candidates the model-level files let through are judged further. */
 async function judge(total: number, equivalent: number, candidates: readonly Mutant[], started: number): Promise<Score> {
   const judged = total - equivalent;
-  const killedByModel = await killedAgain(candidates, MODEL_TESTS);
+  console.log(`\nall the model tests, on the ${candidates.length} mutants the model-level files let through:`);
+  const killedByModel = await killedBy(process.cwd(), candidates, MODEL_TESTS);
   const modelSurvivors = candidates.filter((mutant) => !killedByModel.has(mutantKey(mutant)));
-  const killedBySuite = await killedAgain(modelSurvivors, REST_OF_SUITE);
+  console.log(`\nthe rest of the suite, on the ${modelSurvivors.length} mutants the model tests let through:`);
+  const killedBySuite = await killedBy(process.cwd(), modelSurvivors, REST_OF_SUITE);
   const suiteSurvivors = modelSurvivors.filter((mutant) => !killedBySuite.has(mutantKey(mutant)));
   return {
     mutants: total,
@@ -103,7 +96,7 @@ async function main(): Promise<void> {
   } else {
     const firstPass = process.argv.includes('--resume')
       ? fromReport(UNITS_REPORT)
-      : await mutate({ jsonReporter: { fileName: UNITS_REPORT } }, 'units');
+      : await mutate({ jsonReporter: { fileName: UNITS_REPORT } });
     const all = firstPass.filter((mutant) => VALID.has(mutant.status));
     // A killed mutant is not equivalent, whatever the list says: it stays judged, and the entry
     // that matched it is reported as stale.
