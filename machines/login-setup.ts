@@ -51,12 +51,12 @@ const setup = (({ schemas, actors, actions, guards, delays }) => ({
 /**
  * What `enqueueActions(({ event, enqueue }) => enqueue(event.replayed ? 'rejectRequest' : otherwise))`
  * does, for LOGIN_GONE: a request already replayed once is rejected, any other goes to
- * `otherwise`. A built-in action like enqueueActions (same type, same resolution into one named
- * action), without the enqueue helpers (sendTo, raise, spawnChild…) that would ship with it.
+ * `otherwise`. A built-in action like enqueueActions (xstate resolves an action that has `resolve`
+ * through it; the result is one named action), without the enqueue helpers (sendTo, raise,
+ * spawnChild…) that would ship with it.
  */
 function settleRequest(otherwise: 'queueRequest' | 'replayRequest') {
   function settle(): void {}
-  settle.type = 'xstate.enqueueActions';
   settle.resolve = (_scope: unknown, snapshot: unknown, { event }: { event: LoginEvent }) => {
     assertEvent(event, 'LOGIN_GONE');
     return [snapshot, undefined, [event.replayed ? 'rejectRequest' : otherwise]];

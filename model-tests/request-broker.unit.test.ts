@@ -38,6 +38,8 @@ describe('R6: what a request carries', () => {
     const { fake, auth } = await signedIn({ timeout: 5000 });
     await auth.request({ url: '/orders' });
     await auth.request({ url: 'https://cdn.test/files', method: 'PUT', data: { a: 1 }, header: { 'x-trace': 'abc' }, timeout: 1500 });
+    await auth.request({ url: 'http://127.0.0.1:8080/dev' }); // a development server, plain http
+    expect(fake.server.requests.at(-1)?.url).toBe('http://127.0.0.1:8080/dev');
     await auth.request({ url: '/go?to=https://elsewhere.test/x' });
     expect(fake.server.requests.at(-1)?.url).toBe('https://api.test/go?to=https://elsewhere.test/x');
     const [orders, files] = [fake.apiCalls('/orders')[0]!, fake.apiCalls('/files')[0]!];

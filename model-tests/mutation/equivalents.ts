@@ -19,8 +19,9 @@ export interface Equivalent {
   line: string;
   mutator: string;
   replacement: string;
-  /** The column the mutant starts at, when the line holds other mutants of the same kind that are not equivalent. */
+  /** Where the mutant starts and ends on its line, when the line holds other mutants of the same kind that are not equivalent. */
   column?: number;
+  endColumn?: number;
   why: string;
 }
 
@@ -40,5 +41,6 @@ export function equivalenceOf(mutant: Mutant, equivalents: readonly Equivalent[]
   const line = sourceLine(file, mutant.location.start.line);
   return equivalents.find((entry) => entry.file === file && entry.mutator === mutant.mutatorName
     && entry.replacement === (mutant.replacement ?? '') && entry.line === line
-    && (entry.column === undefined || entry.column === mutant.location.start.column)) ?? null;
+    && (entry.column === undefined || entry.column === mutant.location.start.column)
+    && (entry.endColumn === undefined || entry.endColumn === mutant.location.end.column)) ?? null;
 }

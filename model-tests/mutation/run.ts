@@ -101,8 +101,9 @@ async function main(): Promise<void> {
     // A killed mutant is not equivalent, whatever the list says: it stays judged, and the entry
     // that matched it is reported as stale.
     const alive = all.filter((mutant) => !KILLED.has(mutant.status));
-    for (const mutant of all.filter((m) => KILLED.has(m.status) && isEquivalent(m))) {
-      console.warn(`equivalent-mutants.json: an entry matches a killed mutant (remove it): ${describe(mutant)}`);
+    const excusing = new Set(alive.map((mutant) => equivalenceOf(mutant, equivalents)));
+    for (const entry of equivalents.filter((candidate) => !excusing.has(candidate))) {
+      console.warn(`equivalent-mutants.json: no surviving mutant matches this entry (remove it): ${entry.file} ${entry.mutator} ${entry.replacement} | ${entry.line}`);
     }
     const candidates = alive.filter((mutant) => !isEquivalent(mutant));
     score = await judge(all.length, alive.filter(isEquivalent).length, candidates, started);
