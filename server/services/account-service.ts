@@ -30,6 +30,8 @@ export interface AccountServiceOptions {
 /** Who asks, and which request: kept in the events' metadata. */
 export interface Caller {
   userId: string;
+  /** The app the caller's token was issued for (a person may log in from several). */
+  appId?: string | undefined;
   requestId?: string | undefined;
 }
 
@@ -108,16 +110,18 @@ export function createAccountService({ users, providers, signedIn, review, phone
 
     async bindPhone(caller, phoneCode) {
       const user = await current(caller.userId);
-      const provider = providers.forApp(user.appId);
+      // The button's code belongs to the app the person is using now.
+      const appId = caller.appId ?? user.appId;
+      const provider = providers.forApp(appId);
       if (provider.phoneNumber === undefined) throw new NotOfferedError('A phone number', provider.name);
-      if (!(await phoneCodes.claim(user.appId, phoneCode, user.id))) throw new PhoneCodeUsedError();
+      if (!(await phoneCodes.claim(appId, phoneCode, user.id))) throw new PhoneCodeUsedError();
       let number: { phone: string; countryCode: string };
       try {
-        number = await provider.phoneNumber(user.appId, phoneCode);
+        number = await provider.phoneNumber(appId, phoneCode);
       } catch (error) {
         if (isAppError(error) && error.retryable) {
           // WeChat never took the code (busy, unreachable): the same code may be tried again.
-          await phoneCodes.release(user.appId, phoneCode);
+          await phoneCodes.release(appId, phoneCode);
         } else if (isAppError(error)) {
           const failure = { error: error.code, ...(error.errcode === undefined ? {} : { errcode: error.errcode }) };
           await wrote(await users.recordPhoneFailure(user.id, failure, now(), metadataOf(caller)));

@@ -34,7 +34,7 @@ const STEPS: Step[] = [
   (users, openid, now) => users.erase(userIdFor(appId, openid), now),
 ];
 
-/** Runs one process's commands; refusals the domain may give (unknown or erased user) are expected. */
+/** Runs one process's commands; refusals the domain may give (unknown or erased user, a number another holds) are expected. */
 async function run(users: Users, openids: readonly string[], seed: number): Promise<number> {
   const random = mulberry32(seed);
   let refused = 0;
@@ -47,7 +47,7 @@ async function run(users: Users, openids: readonly string[], seed: number): Prom
         try {
           await step(users, openid, new Date((clock += 1_000)));
         } catch (error) {
-          if (!(error instanceof AppError) || !['USER_NOT_FOUND', 'USER_ERASED'].includes(error.code)) throw error;
+          if (!(error instanceof AppError) || !['USER_NOT_FOUND', 'USER_ERASED', 'PHONE_NUMBER_TAKEN'].includes(error.code)) throw error;
           refused += 1;
         }
       }

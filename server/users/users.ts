@@ -4,13 +4,19 @@
 import { recordFromRow, selectList } from '../store/columns.js';
 import type { AppendPart } from '../store/append.js';
 import type { Database, Queryable } from '../store/database.js';
+import { readSnapshot } from '../store/snapshots.js';
 import { createEventStore, type EventStore, type EventStoreOptions } from '../store/event-store.js';
+import { ConcurrencyError } from '../store/errors.js';
 import type { RebuildOptions } from '../store/snapshots.js';
-import type { LogIn, Profile, ProfileReview, UserCommand } from './commands.js';
+import type { LogIn, PhoneConflictPolicy, Profile, ProfileReview, UserCommand } from './commands.js';
 import { decide } from './decider.js';
 import { UserNotFoundError } from './errors.js';
 import type { ConsentDecision, ProfileSource, UserEvent, UserEventMetadata } from './events.js';
 import { userIdFor, userStreamId } from './identity.js';
+import {
+  absorbedInto, identityPart, isClaimTaken, isTransactionRace, moveIdentitiesPart, phoneHolder, rebuildIdentities, releaseIdentitiesParts, resolveLogin,
+} from './identities.js';
+import { LoginElsewhere, MergeNeeded, survivorOf } from './persons.js';
 import { recordLoginFailure, type FailedLogin } from './login-failures.js';
 import { forgetSessionKeyPart, SessionKeys } from './session-keys.js';
 import { USER_COLUMNS, type User } from './user.js';
@@ -32,12 +38,24 @@ export interface UserCommandOptions {
    * part may read the CTEs `appended` (the events) and `snapshot` (the users row written).
    */
   parts?: readonly AppendPart[];
+  /** Tries in all on a conflict (default: the store's). */
+  maxAttempts?: number;
 }
 
 export interface LogInOutcome {
   isNew: boolean;
   user: User;
+  /** A person this login merged into `user` (its tokens are refused from now on). */
+  absorbed?: User;
 }
+
+export interface UsersOptions {
+  /** PHONE_CONFLICT: a number another person holds is refused (default), or merges the two when they may be one. */
+  phoneConflict?: PhoneConflictPolicy;
+}
+
+/** How often a command decides again after meeting another person's claim or a lost race. */
+const RESOLVE_ATTEMPTS = 8;
 
 /** The event store over user streams (and any other stream: failed logins, tools). */
 export function createUserEventStore(db: Database, options: Pick<EventStoreOptions, 'onAppend'> = {}): EventStore {
@@ -45,7 +63,22 @@ export function createUserEventStore(db: Database, options: Pick<EventStoreOptio
 }
 
 const targetUserId = (command: UserCommand): string =>
-  command.type === 'LogIn' ? userIdFor(command.data.appId, command.data.openid) : command.data.userId;
+  command.type === 'LogIn' ? (command.data.resolved?.target ?? userIdFor(command.data.appId, command.data.openid)) : command.data.userId;
+
+/** The parts a command's own statement needs besides the caller's. */
+function ownParts(command: UserCommand): AppendPart[] {
+  switch (command.type) {
+    case 'LogIn':
+      return [identityPart(command.data.appId, command.data.openid, targetUserId(command))];
+    case 'EraseUser':
+      // The session secrets go with UserErased, whoever asks for the erasure.
+      return [forgetSessionKeyPart(), ...releaseIdentitiesParts(command.data.userId)];
+    case 'MergeInto':
+      return [moveIdentitiesPart(command.data.userId, command.data.into)];
+    default:
+      return [];
+  }
+}
 
 const SELECT_USERS = `SELECT ${selectList(USER_COLUMNS)} FROM users`;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -66,9 +99,32 @@ export class Users {
   /** The newest session secret of each (app, openid): server-side only. */
   readonly sessionKeys: SessionKeys;
 
-  constructor(store: EventStore) {
+  readonly #options: UsersOptions;
+
+  constructor(store: EventStore, options: UsersOptions = {}) {
     this.store = store;
     this.sessionKeys = new SessionKeys(store.db);
+    this.#options = options;
+  }
+
+  /**
+   * Runs `fn` with a Users whose every statement is in one transaction: writes to several
+   * persons (a merge, an erasure across merged persons) commit together or not at all. A
+   * conflict inside rolls it all back; the caller decides again.
+   */
+  #inTransaction<T>(fn: (users: Users) => Promise<T>): Promise<T> {
+    const outer = this.db;
+    return outer.transaction((tx) => {
+      const db: Database = {
+        kind: outer.kind,
+        schema: outer.schema,
+        query: (sql, params, options) => tx.query(sql, params, options),
+        exec: (script) => tx.exec(script),
+        transaction: (inner) => inner(tx),
+        close: async () => undefined,
+      };
+      return fn(new Users(createUserEventStore(db), this.#options));
+    });
   }
 
   get db(): Database {
@@ -81,9 +137,11 @@ export class Users {
    */
   async handle(command: UserCommand, options: UserCommandOptions = {}): Promise<UserCommandResult> {
     const userId = targetUserId(command);
-    // Erasure forgets the session secret in the statement of UserErased, whoever asks for it.
-    const parts = command.type === 'EraseUser' ? [forgetSessionKeyPart(), ...(options.parts ?? [])] : options.parts;
-    const handled = await this.store.handle<User, UserEvent>(userStreamId(userId), (state) => decide(command, state), { parts });
+    const parts = [...ownParts(command), ...(options.parts ?? [])];
+    const handled = await this.store.handle<User, UserEvent>(userStreamId(userId), (state) => decide(command, state), {
+      parts,
+      ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    });
     return {
       userId,
       isNew: handled.events.some((event) => event.type === 'UserRegistered'),
@@ -99,19 +157,95 @@ export class Users {
     return result.user;
   }
 
-  /** Register-or-log-in. */
+  /**
+   * Register-or-log-in. Decided first on the identity's own stream (a returning person: one
+   * read, one write). When that stream cannot decide (the identity is linked to another person,
+   * or was merged), or its statement meets another person's claim on the identity or the
+   * unionid, the identity is looked up and the login decided on the person found: linked to
+   * the holder of its unionid, or merged with it when the unionid arrived late.
+   */
   async logIn(data: LogIn['data'], metadata?: UserEventMetadata, options: UserCommandOptions = {}): Promise<LogInOutcome> {
-    const result = await this.handle({ type: 'LogIn', data, ...(metadata && { metadata }) }, options);
-    if (!result.user) throw new UserNotFoundError(result.userId);
-    return { isNew: result.isNew, user: result.user };
+    const command = (resolved?: LogIn['data']['resolved']): LogIn => ({
+      type: 'LogIn',
+      data: { ...data, ...(resolved && { resolved }) },
+      ...(metadata && { metadata }),
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const resolved = attempt === 1 ? undefined : await resolveLogin(this.db, data.appId, data.openid, data.unionid);
+        try {
+          const result = await this.handle(command(resolved), options);
+          if (!result.user) throw new UserNotFoundError(result.userId);
+          return { isNew: result.isNew, user: result.user };
+        } catch (error) {
+          if (!(error instanceof MergeNeeded) || resolved === undefined) throw error;
+          const { survivor, absorbed, result } = await this.#merge(resolved.target, error.other, data.now, metadata, (users, into) =>
+            users.handle(command({ target: into }), { ...options, maxAttempts: 1 }));
+          if (!result.user) throw new UserNotFoundError(survivor);
+          return { isNew: false, user: result.user, absorbed };
+        }
+      } catch (error) {
+        const again = error instanceof LoginElsewhere || error instanceof MergeNeeded || isClaimTaken(error)
+          || isTransactionRace(error) || error instanceof ConcurrencyError;
+        if (!again || attempt >= RESOLVE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * Merges two persons in one transaction: UserMerged in the later-registered one (its
+   * identities move, its tokens are refused), PersonAbsorbed in the survivor, then `then` on
+   * the survivor (the command that found them to be one).
+   */
+  async #merge<T>(
+    a: string,
+    b: string,
+    now: Date,
+    metadata: UserEventMetadata | undefined,
+    then: (users: Users, survivor: string) => Promise<T>,
+  ): Promise<{ survivor: string; absorbed: User; result: T }> {
+    return this.#inTransaction(async (users) => {
+      const [first, second] = [await readSnapshot<User>(users.db, userStream, userStreamId(a)), await readSnapshot<User>(users.db, userStream, userStreamId(b))];
+      if (first.state === null || second.state === null) throw new LoginElsewhere();
+      const { survivor, absorbed } = survivorOf(first.state, second.state);
+      const meta = metadata ? { metadata } : {};
+      const merged = await users.handle({ type: 'MergeInto', data: { userId: absorbed.id, into: survivor.id, now }, ...meta }, { maxAttempts: 1 });
+      await users.handle({ type: 'AbsorbPerson', data: { userId: survivor.id, absorbed, now }, ...meta }, { maxAttempts: 1 });
+      return { survivor: survivor.id, absorbed: merged.user!, result: await then(users, survivor.id) };
+    });
   }
 
   updateProfile(userId: string, profile: Profile & { source?: ProfileSource; review?: ProfileReview }, now: Date, metadata?: UserEventMetadata): Promise<User> {
     return this.#user({ type: 'UpdateProfile', data: { userId, ...profile, now }, ...(metadata && { metadata }) });
   }
 
-  bindPhone(userId: string, phone: { phone: string; countryCode: string }, now: Date, metadata?: UserEventMetadata): Promise<User> {
-    return this.#user({ type: 'BindPhone', data: { userId, ...phone, now }, ...(metadata && { metadata }) });
+  /**
+   * Binds the number, unless another live person holds it: then PHONE_NUMBER_TAKEN, or with
+   * PHONE_CONFLICT=merge a merge of the two (when WeChat does not say they are two humans),
+   * the number staying with the survivor. Returns the person after (the survivor on a merge).
+   */
+  async bindPhone(userId: string, phone: { phone: string; countryCode: string }, now: Date, metadata?: UserEventMetadata): Promise<User> {
+    const conflict = this.#options.phoneConflict ?? 'refuse';
+    const command = (id: string, holder: { userId: string; unionid: string | null } | null): UserCommand => ({
+      type: 'BindPhone',
+      data: { userId: id, ...phone, holder, conflict, now },
+      ...(metadata && { metadata }),
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const holder = await phoneHolder(this.db, userId, phone.phone, phone.countryCode);
+        try {
+          return await this.#user(command(userId, holder));
+        } catch (error) {
+          if (!(error instanceof MergeNeeded)) throw error;
+          const merged = await this.#merge(userId, error.other, now, metadata, (users, into) => users.#user(command(into, null), { maxAttempts: 1 }));
+          return merged.result;
+        }
+      } catch (error) {
+        const again = isClaimTaken(error) || isTransactionRace(error) || error instanceof ConcurrencyError || error instanceof LoginElsewhere;
+        if (!again || attempt >= RESOLVE_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /** WeChat did not turn a phone-number code into a number: recorded, the user unchanged. */
@@ -139,9 +273,31 @@ export class Users {
     return this.#user({ type: 'RevokeSessions', data: { userId, now }, ...(metadata && { metadata }) });
   }
 
-  /** Erasure: the personal data's key and the session secret go in the statement of UserErased. */
+  /**
+   * Erasure: the personal data's key, the session secret of every identity and the identities
+   * go in the statement of UserErased; every person merged into this one is erased with it, in
+   * one transaction.
+   */
   async erase(userId: string, now: Date, metadata?: UserEventMetadata): Promise<User | null> {
-    return (await this.handle({ type: 'EraseUser', data: { userId, now }, ...(metadata && { metadata }) })).user;
+    const erase = (users: Users, id: string, maxAttempts?: number) =>
+      users.handle({ type: 'EraseUser', data: { userId: id, now }, ...(metadata && { metadata }) }, maxAttempts === undefined ? {} : { maxAttempts });
+    const absorbed = await absorbedInto(this.db, userId);
+    if (absorbed.length === 0) return (await erase(this, userId)).user;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#inTransaction(async (users) => {
+          for (const id of absorbed) await erase(users, id, 1);
+          return (await erase(users, userId, 1)).user;
+        });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError || isTransactionRace(error)) || attempt >= RESOLVE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Every person merged into this one (their streams hold the history they brought). */
+  absorbedInto(userId: string): Promise<string[]> {
+    return absorbedInto(this.db, userId);
   }
 
   findById(userId: string): Promise<User | null> {
@@ -157,8 +313,8 @@ export class Users {
     return recordLoginFailure(this.store, failure);
   }
 
-  /** Empties `users` and folds every user stream into it again; returns the events folded. */
-  rebuild(options?: RebuildOptions): Promise<number> {
-    return this.store.rebuild(userStream, options);
+  /** Empties `users` and folds every user stream into it again, then `user_identities` from it; returns the events folded. */
+  async rebuild(options?: RebuildOptions): Promise<number> {
+    return this.store.rebuild(userStream, { ...options, derive: rebuildIdentities });
   }
 }
