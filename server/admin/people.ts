@@ -50,7 +50,8 @@ export function personView(user: User): PersonView {
 
 const SELECT_USERS = `SELECT ${selectList(USER_COLUMNS)} FROM users`;
 const WHERE: Record<Exclude<SearchKey, 'userId'>, string> = {
-  openid: 'openid = $1',
+  // A linked identity finds its person; the row it registered (a merged or erased one) too.
+  openid: '(openid = $1 OR id IN (SELECT user_id FROM user_identities WHERE openid = $1))',
   unionid: 'unionid = $1',
   // Digits only (checked by the caller), so the value has no LIKE wildcard in it.
   phone: "phone IS NOT NULL AND reverse(phone) LIKE reverse($1) || '%'",

@@ -19,7 +19,7 @@ import {
 import { LoginElsewhere, MergeNeeded, survivorOf } from './persons.js';
 import { recordLoginFailure, type FailedLogin } from './login-failures.js';
 import { forgetSessionKeyPart, SessionKeys } from './session-keys.js';
-import { USER_COLUMNS, type User } from './user.js';
+import { isLive, USER_COLUMNS, type User } from './user.js';
 import { userStream } from './user-stream.js';
 
 export interface UserCommandResult {
@@ -89,8 +89,13 @@ export async function findUserById(q: Queryable, id: string): Promise<User | nul
   return rows[0] ? recordFromRow(USER_COLUMNS, rows[0]) : null;
 }
 
+/** The person an (app, openid) logs in as: the one it is linked to, else the row it registered (an erased one). */
 export async function findUserByOpenid(q: Queryable, appId: string, openid: string): Promise<User | null> {
-  const { rows } = await q.query(`${SELECT_USERS} WHERE app_id = $1 AND openid = $2`, [appId, openid]);
+  const { rows } = await q.query(
+    `${SELECT_USERS} WHERE id = coalesce((SELECT user_id FROM user_identities WHERE app_id = $1 AND openid = $2),
+       (SELECT id FROM users WHERE app_id = $1 AND openid = $2))`,
+    [appId, openid],
+  );
   return rows[0] ? recordFromRow(USER_COLUMNS, rows[0]) : null;
 }
 
@@ -205,8 +210,10 @@ export class Users {
     then: (users: Users, survivor: string) => Promise<T>,
   ): Promise<{ survivor: string; absorbed: User; result: T }> {
     return this.#inTransaction(async (users) => {
+      // Both rows locked, in one order: a racing merge of the same persons waits, then finds them merged.
+      await users.db.query('SELECT id FROM users WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [[a, b]]);
       const [first, second] = [await readSnapshot<User>(users.db, userStream, userStreamId(a)), await readSnapshot<User>(users.db, userStream, userStreamId(b))];
-      if (first.state === null || second.state === null) throw new LoginElsewhere();
+      if (first.state === null || second.state === null || !isLive(first.state) || !isLive(second.state)) throw new LoginElsewhere();
       const { survivor, absorbed } = survivorOf(first.state, second.state);
       const meta = metadata ? { metadata } : {};
       const merged = await users.handle({ type: 'MergeInto', data: { userId: absorbed.id, into: survivor.id, now }, ...meta }, { maxAttempts: 1 });
