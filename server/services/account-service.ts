@@ -71,16 +71,23 @@ export function createAccountService({ users, providers, signedIn, review, phone
   }
 
   /** The session secret to open a payload with: a fresh code's (kept from now on), or the newest kept at login. */
-  async function sessionSecretFor(user: User, freshCode: string | undefined): Promise<string> {
+  /** The identity the caller signed in with (its token's app); the registering one by default. */
+  function identityOf(user: User, caller: Caller): { appId: string; openid: string } {
+    const appId = caller.appId ?? user.appId;
+    return user.identities.find((identity) => identity.appId === appId) ?? { appId: user.appId, openid: user.openid };
+  }
+
+  async function sessionSecretFor(signedIn: { appId: string; openid: string }, freshCode: string | undefined): Promise<string> {
+    const { appId, openid } = signedIn;
     if (freshCode !== undefined) {
-      const identity = await providers.forApp(user.appId).exchange(user.appId, freshCode);
-      if (identity.openid !== user.openid) throw new CodeOfAnotherUserError();
+      const identity = await providers.forApp(appId).exchange(appId, freshCode);
+      if (identity.openid !== openid) throw new CodeOfAnotherUserError();
       if (identity.sessionSecret !== undefined) {
-        await users.sessionKeys.save(user.appId, user.openid, identity.sessionSecret);
+        await users.sessionKeys.save(appId, openid, identity.sessionSecret);
         return identity.sessionSecret;
       }
     }
-    const kept = await users.sessionKeys.get(user.appId, user.openid);
+    const kept = await users.sessionKeys.get(appId, openid);
     if (kept === null) throw new SessionSecretMissingError();
     return kept;
   }
@@ -97,10 +104,12 @@ export function createAccountService({ users, providers, signedIn, review, phone
 
     async importProfile(caller, payload, freshCode) {
       const user = await current(caller.userId);
-      const provider = providers.forApp(user.appId);
+      // The payload is sealed with the session key of the identity the person signed in with.
+      const signedIn = identityOf(user, caller);
+      const provider = providers.forApp(signedIn.appId);
       if (provider.readProfile === undefined) throw new NotOfferedError('A user-info payload', provider.name);
-      const sessionSecret = await sessionSecretFor(user, freshCode);
-      const identity = { provider: provider.name, appId: user.appId, openid: user.openid, sessionSecret };
+      const sessionSecret = await sessionSecretFor(signedIn, freshCode);
+      const identity = { provider: provider.name, ...signedIn, sessionSecret };
       const profile = provider.readProfile(identity, payload);
       if (profile === undefined) throw new AnonymousProfileError();
       // The payload's nickname is the operator's to check; its avatar is WeChat's own image.
