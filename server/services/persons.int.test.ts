@@ -8,18 +8,33 @@ import jwt from 'jsonwebtoken';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgTarget } from '../../testing/databases.js';
-import { APP, APP2, startHarness, type AppHarness } from '../testing/app-harness.js';
+import { APP, APP2, startHarness, startServerProcess, type AppHarness, type ServerProcess } from '../testing/app-harness.js';
 import { readStream } from '../store/read.js';
 import { createUserEventStore, userStreamId, Users } from '../users/index.js';
 
 describe('one person across apps', () => {
   let h: AppHarness;
   let other: FastifyInstance;
+  let processTwo: ServerProcess;
   beforeAll(async () => {
     h = await startHarness(pgTarget, { twoApps: true });
     other = await h.another();
+    processTwo = await startServerProcess(h);
+  }, 60_000);
+  afterAll(async () => {
+    await processTwo?.stop();
+    await h.close();
   });
-  afterAll(() => h.close());
+
+  /** A login sent to this process (inject) or to the server process over HTTP; the status and body. */
+  async function postLogin(where: 'here' | 'process', code: string, appId: string): Promise<{ statusCode: number; body: Record<string, unknown> }> {
+    if (where === 'here') {
+      const answer = await h.inject({ method: 'POST', url: '/wx/login', payload: { code, appId } });
+      return { statusCode: answer.statusCode, body: answer.json() };
+    }
+    const answer = await fetch(`${processTwo.url}/wx/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, appId }) });
+    return { statusCode: answer.status, body: (await answer.json()) as Record<string, unknown> };
+  }
 
   const claims = (token: string) => jwt.decode(token) as { sub: string; aud: string };
 
@@ -162,41 +177,48 @@ describe('one person across apps', () => {
 
   it('gives exactly one person for 50 racing first logins across two apps and two processes', async () => {
     const { first, second } = await human(true);
-    const logins = Array.from({ length: 50 }, (_, i) => ({ appId: i % 2 === 0 ? APP.appId : APP2.appId, openid: i % 2 === 0 ? first : second, app: i % 4 < 2 ? h.app : other }));
+    const logins = Array.from({ length: 50 }, (_, i) => ({
+      appId: i % 2 === 0 ? APP.appId : APP2.appId,
+      openid: i % 2 === 0 ? first : second,
+      where: i % 4 < 2 ? ('here' as const) : ('process' as const),
+    }));
     const codes = await Promise.all(logins.map((login) => h.device.login(login.openid, login.appId)));
-    const answers = await Promise.all(logins.map((login, i) =>
-      h.inject({ method: 'POST', url: '/wx/login', payload: { code: codes[i], appId: login.appId } }, login.app)));
+    const answers = await Promise.all(logins.map((login, i) => postLogin(login.where, codes[i]!, login.appId)));
     expect(answers.map((answer) => answer.statusCode)).toEqual(logins.map(() => 200));
-    const subs = new Set(answers.map((answer) => claims(answer.json().token).sub));
+    const subs = new Set(answers.map((answer) => claims(String(answer.body['token'])).sub));
     expect(subs.size).toBe(1);
+    expect(answers.filter((answer) => answer.body['isNew'] === true)).toHaveLength(1);
     const unionid = (await h.device.user(first)).unionid!;
     expect(await personRows(unionid)).toHaveLength(1);
     const registered = await h.db.query(
-      "SELECT count(*)::int AS n FROM events WHERE type = 'UserRegistered' AND stream_id = ANY($1::text[])",
-      [[...subs].map(userStreamId)],
+      "SELECT count(*)::int AS n FROM events WHERE type = 'UserRegistered' AND (data->>'openid' = ANY($1::text[]) OR stream_id = ANY($2::text[]))",
+      [[first, second], [...subs].map(userStreamId)],
     );
     expect(registered.rows[0]).toEqual({ n: 1 });
     const identities = await h.db.query('SELECT app_id FROM user_identities WHERE user_id = $1 ORDER BY app_id', [[...subs][0]]);
     expect(identities.rows.map((row) => row['app_id'])).toEqual([APP.appId, APP2.appId].sort());
   });
 
-  it('loses neither a merge nor the logins racing it', async () => {
+  it('loses neither a merge nor the logins racing it, across two processes', async () => {
     const { account, first, second } = await human(false);
     const early = await logIn(APP.appId, first);
     const late = await logIn(APP2.appId, second);
     await bindBoth(account);
     const rounds = 10;
-    const logins = Array.from({ length: rounds * 2 }, (_, i) => ({ appId: i % 2 === 0 ? APP.appId : APP2.appId, openid: i % 2 === 0 ? first : second, app: i % 4 < 2 ? h.app : other }));
+    const logins = Array.from({ length: rounds * 2 }, (_, i) => ({
+      appId: i % 2 === 0 ? APP.appId : APP2.appId,
+      openid: i % 2 === 0 ? first : second,
+      where: i % 4 < 2 ? ('here' as const) : ('process' as const),
+    }));
     const codes = await Promise.all(logins.map((login) => h.device.login(login.openid, login.appId)));
-    const answers = await Promise.all(logins.map((login, i) =>
-      h.inject({ method: 'POST', url: '/wx/login', payload: { code: codes[i], appId: login.appId } }, login.app)));
+    const answers = await Promise.all(logins.map((login, i) => postLogin(login.where, codes[i]!, login.appId)));
     expect(answers.map((answer) => answer.statusCode)).toEqual(logins.map(() => 200));
     const survivorId = claims(early.token).sub;
     // After the race every identity is the survivor's, and every login is in the log.
     expect(claims((await logIn(APP2.appId, second)).token).sub).toBe(survivorId);
     const unionid = (await h.device.user(first)).unionid!;
     expect(await personRows(unionid)).toEqual([{ id: survivorId }]);
-    const subs = answers.map((answer) => claims(answer.json().token).sub);
+    const subs = answers.map((answer) => claims(String(answer.body['token'])).sub);
     const streams = [...new Set([survivorId, claims(late.token).sub, ...subs])].map(userStreamId);
     const loggedIn = await h.db.query("SELECT count(*)::int AS n FROM events WHERE type = 'UserLoggedIn' AND stream_id = ANY($1::text[])", [streams]);
     // Two first logins, the race, and the last check.
