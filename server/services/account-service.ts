@@ -70,13 +70,13 @@ export function createAccountService({ users, providers, signedIn, review, phone
     return user;
   }
 
-  /** The session secret to open a payload with: a fresh code's (kept from now on), or the newest kept at login. */
   /** The identity the caller signed in with (its token's app); the registering one by default. */
   function identityOf(user: User, caller: Caller): { appId: string; openid: string } {
     const appId = caller.appId ?? user.appId;
     return user.identities.find((identity) => identity.appId === appId) ?? { appId: user.appId, openid: user.openid };
   }
 
+  /** The session secret to open a payload with: a fresh code's (kept from now on), or the newest kept at login. */
   async function sessionSecretFor(signedIn: { appId: string; openid: string }, freshCode: string | undefined): Promise<string> {
     const { appId, openid } = signedIn;
     if (freshCode !== undefined) {
@@ -137,7 +137,10 @@ export function createAccountService({ users, providers, signedIn, review, phone
         }
         throw error;
       }
-      return wrote(await users.bindPhone(user.id, number, now(), metadataOf(caller)));
+      const bound = await users.bindPhoneNumber(user.id, number, now(), metadataOf(caller));
+      // A merge (PHONE_CONFLICT=merge): the absorbed person's tokens are refused from now on.
+      if (bound.absorbed !== undefined) await wrote(bound.absorbed);
+      return wrote(bound.user);
     },
 
     async phoneUnavailable(caller, errno) {

@@ -146,6 +146,27 @@ describe('one person across apps', () => {
     expect(refused.json()).toEqual({ code: 0, error: 'PHONE_NUMBER_TAKEN', message: expect.any(String) });
   });
 
+  it('merges the two persons with PHONE_CONFLICT=merge when neither unionid says they are two humans', async () => {
+    const merging = await h.another({ PHONE_CONFLICT: 'merge' });
+    await h.device.bindOpenPlatform(APP.appId, null);
+    const a = await h.device.createUser({ appId: APP.appId, phone: '13912340001' });
+    const b = await h.device.createUser({ appId: APP.appId, phone: '13912340001' });
+    const bind = async (openid: string) => {
+      const { token } = await logIn(APP.appId, openid, merging);
+      const code = await h.device.phoneCode(openid, APP.appId);
+      const answer = await h.inject({ method: 'POST', url: '/me/phone', payload: { code }, headers: { authorization: `Bearer ${token}` } }, merging);
+      return { token, answer };
+    };
+    const first = await bind(a.openid);
+    const second = await bind(b.openid);
+    expect(second.answer.statusCode).toBe(200);
+    // The person registered first holds the number; the other one's token is refused at once.
+    expect(second.answer.json().user.id).toBe(claims(first.token).sub);
+    const refused = await h.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${second.token}` } }, merging);
+    expect(refused.json()).toMatchObject({ code: -1, error: 'TOKEN_REVOKED' });
+    expect(claims((await logIn(APP.appId, b.openid, merging)).token).sub).toBe(claims(first.token).sub);
+  });
+
   it('exports and erases the person across every identity and every absorbed person', async () => {
     const { account, first, second } = await human(false);
     const early = await logIn(APP.appId, first);

@@ -49,6 +49,13 @@ export interface LogInOutcome {
   absorbed?: User;
 }
 
+export interface PhoneBinding {
+  /** The person holding the number now (the survivor when the bind merged two persons). */
+  user: User;
+  /** The person a merge absorbed (its tokens are refused from now on). */
+  absorbed?: User;
+}
+
 export interface UsersOptions {
   /** PHONE_CONFLICT: a number another person holds is refused (default), or merges the two when they may be one. */
   phoneConflict?: PhoneConflictPolicy;
@@ -232,6 +239,11 @@ export class Users {
    * the number staying with the survivor. Returns the person after (the survivor on a merge).
    */
   async bindPhone(userId: string, phone: { phone: string; countryCode: string }, now: Date, metadata?: UserEventMetadata): Promise<User> {
+    return (await this.bindPhoneNumber(userId, phone, now, metadata)).user;
+  }
+
+  /** bindPhone, saying also which person a merge absorbed. */
+  async bindPhoneNumber(userId: string, phone: { phone: string; countryCode: string }, now: Date, metadata?: UserEventMetadata): Promise<PhoneBinding> {
     const conflict = this.#options.phoneConflict ?? 'refuse';
     const command = (id: string, holder: { userId: string; unionid: string | null } | null): UserCommand => ({
       type: 'BindPhone',
@@ -242,11 +254,11 @@ export class Users {
       try {
         const holder = await phoneHolder(this.db, userId, phone.phone, phone.countryCode);
         try {
-          return await this.#user(command(userId, holder));
+          return { user: await this.#user(command(userId, holder)) };
         } catch (error) {
           if (!(error instanceof MergeNeeded)) throw error;
           const merged = await this.#merge(userId, error.other, now, metadata, (users, into) => users.#user(command(into, null), { maxAttempts: 1 }));
-          return merged.result;
+          return { user: merged.result, absorbed: merged.absorbed };
         }
       } catch (error) {
         const again = isClaimTaken(error) || isTransactionRace(error) || error instanceof ConcurrencyError || error instanceof LoginElsewhere;
