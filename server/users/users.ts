@@ -64,6 +64,10 @@ export interface UsersOptions {
 /** How often a command decides again after meeting another person's claim or a lost race. */
 const RESOLVE_ATTEMPTS = 8;
 
+/** Still losing races after every attempt: the caller's typed, retryable conflict, never a bare driver error. */
+const stillRacing = (userId: string, cause: unknown): ConcurrencyError =>
+  cause instanceof ConcurrencyError ? cause : new ConcurrencyError(userStreamId(userId), 'any', undefined, cause);
+
 /** The event store over user streams (and any other stream: failed logins, tools). */
 export function createUserEventStore(db: Database, options: Pick<EventStoreOptions, 'onAppend'> = {}): EventStore {
   return createEventStore(db, { ...options, streamTypes: [userStream] });
@@ -72,16 +76,20 @@ export function createUserEventStore(db: Database, options: Pick<EventStoreOptio
 const targetUserId = (command: UserCommand): string =>
   command.type === 'LogIn' ? (command.data.resolved?.target ?? userIdFor(command.data.appId, command.data.openid)) : command.data.userId;
 
-/** The parts a command's own statement needs besides the caller's. */
-function ownParts(command: UserCommand): AppendPart[] {
+const decided = (events: readonly { type: string }[], type: UserEvent['type']) => events.some((event) => event.type === type);
+
+/** The writes a command's own statement needs besides the caller's, for the events it decided. */
+function ownParts(command: UserCommand, events: readonly { type: string }[]): AppendPart[] {
   switch (command.type) {
     case 'LogIn':
-      return [identityPart(command.data.appId, command.data.openid, targetUserId(command))];
+      return decided(events, 'UserRegistered') || decided(events, 'IdentityLinked')
+        ? [identityPart(command.data.appId, command.data.openid, targetUserId(command))]
+        : [];
     case 'EraseUser':
       // The session secrets go with UserErased, whoever asks for the erasure.
-      return [forgetSessionKeyPart(), ...releaseIdentitiesParts(command.data.userId)];
+      return decided(events, 'UserErased') ? [forgetSessionKeyPart(), ...releaseIdentitiesParts(command.data.userId)] : [];
     case 'MergeInto':
-      return [moveIdentitiesPart(command.data.userId, command.data.into)];
+      return decided(events, 'UserMerged') ? [moveIdentitiesPart(command.data.userId, command.data.into)] : [];
     default:
       return [];
   }
@@ -149,9 +157,9 @@ export class Users {
    */
   async handle(command: UserCommand, options: UserCommandOptions = {}): Promise<UserCommandResult> {
     const userId = targetUserId(command);
-    const parts = [...ownParts(command), ...(options.parts ?? [])];
     const handled = await this.store.handle<User, UserEvent>(userStreamId(userId), (state) => decide(command, state), {
-      parts,
+      ...(options.parts === undefined ? {} : { parts: options.parts }),
+      partsFor: (events) => ownParts(command, events),
       ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     });
     return {
@@ -199,7 +207,8 @@ export class Users {
       } catch (error) {
         const again = error instanceof LoginElsewhere || error instanceof MergeNeeded || isClaimTaken(error)
           || isTransactionRace(error) || error instanceof ConcurrencyError;
-        if (!again || attempt >= RESOLVE_ATTEMPTS) throw error;
+        if (!again) throw error;
+        if (attempt >= RESOLVE_ATTEMPTS) throw stillRacing(userIdFor(data.appId, data.openid), error);
       }
     }
   }
@@ -262,7 +271,8 @@ export class Users {
         }
       } catch (error) {
         const again = isClaimTaken(error) || isTransactionRace(error) || error instanceof ConcurrencyError || error instanceof LoginElsewhere;
-        if (!again || attempt >= RESOLVE_ATTEMPTS) throw error;
+        if (!again) throw error;
+        if (attempt >= RESOLVE_ATTEMPTS) throw stillRacing(userId, error);
       }
     }
   }
@@ -309,7 +319,8 @@ export class Users {
           return (await erase(users, userId, 1)).user;
         });
       } catch (error) {
-        if (!(error instanceof ConcurrencyError || isTransactionRace(error)) || attempt >= RESOLVE_ATTEMPTS) throw error;
+        if (!(error instanceof ConcurrencyError || isTransactionRace(error))) throw error;
+        if (attempt >= RESOLVE_ATTEMPTS) throw stillRacing(userId, error);
       }
     }
   }
