@@ -3,7 +3,7 @@
 
 import { recordFromRow, selectList } from '../store/columns.js';
 import type { AppendPart } from '../store/append.js';
-import type { Database, Queryable } from '../store/database.js';
+import { withinTransaction, type Database, type Queryable } from '../store/database.js';
 import { readSnapshot } from '../store/snapshots.js';
 import { createEventStore, type EventStore, type EventStoreOptions } from '../store/event-store.js';
 import { ConcurrencyError } from '../store/errors.js';
@@ -133,18 +133,7 @@ export class Users {
    * conflict inside rolls it all back; the caller decides again.
    */
   #inTransaction<T>(fn: (users: Users) => Promise<T>): Promise<T> {
-    const outer = this.db;
-    return outer.transaction((tx) => {
-      const db: Database = {
-        kind: outer.kind,
-        schema: outer.schema,
-        query: (sql, params, options) => tx.query(sql, params, options),
-        exec: (script) => tx.exec(script),
-        transaction: (inner) => inner(tx),
-        close: async () => undefined,
-      };
-      return fn(new Users(createUserEventStore(db), this.#options));
-    });
+    return this.db.transaction((tx) => fn(new Users(createUserEventStore(withinTransaction(this.db, tx)), this.#options)));
   }
 
   get db(): Database {
