@@ -63,6 +63,21 @@ describe.each(databaseTargets())('linked identities on $name', (target) => {
     await expect(here.updateProfile(p2.id, { nickname: 'x', avatarUrl: 'y' }, now())).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
   });
 
+  it('follows a linked identity to the survivor when its person was merged away by another process', async () => {
+    const unionid = `u-${randomUUID()}`;
+    const [o0, o1, o2] = [`o-${randomUUID()}`, `o-${randomUUID()}`, `o-${randomUUID()}`];
+    const p0 = (await here.logIn({ appId: app1, openid: o0, now: now() })).user;
+    const p1 = (await here.logIn({ appId: app2, openid: o1, unionid, now: now() })).user;
+    // `there` links o2 to p1 and remembers where it logs in.
+    expect((await there.logIn({ appId: app1, openid: o2, unionid, now: now() })).user.id).toBe(p1.id);
+    expect((await there.logIn({ appId: app1, openid: o2, unionid, now: now() })).user.id).toBe(p1.id);
+    // p0 (registered first) now brings the unionid: `here` merges p1 into it.
+    expect((await here.logIn({ appId: app1, openid: o0, unionid, now: now() })).absorbed?.id).toBe(p1.id);
+    const again = await there.logIn({ appId: app1, openid: o2, unionid, now: now() });
+    expect(again.user.id).toBe(p0.id);
+    expect(again.user.identities).toHaveLength(3);
+  });
+
   it('refuses a number another person holds, or merges with PHONE_CONFLICT=merge when the unionids do not differ', async () => {
     const phone = `137${String(clock).slice(-8)}`;
     const a = (await here.logIn({ appId: app1, openid: `o-${randomUUID()}`, now: now() })).user;

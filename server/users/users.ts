@@ -61,6 +61,9 @@ export interface UsersOptions {
   phoneConflict?: PhoneConflictPolicy;
 }
 
+/** How many linked identities a process remembers the person of. */
+const LINKS_REMEMBERED = 10_000;
+
 /** How often a command decides again after meeting another person's claim or a lost race. */
 const RESOLVE_ATTEMPTS = 8;
 
@@ -120,6 +123,19 @@ export class Users {
   readonly sessionKeys: SessionKeys;
 
   readonly #options: UsersOptions;
+  /**
+   * Identities this process saw log in as another person than their own stream's (linked, or
+   * merged away), so that their next login goes there first: a hint only, checked by the
+   * decision (a stale one sends the login to the lookup).
+   */
+  readonly #linked = new Map<string, string>();
+
+  #rememberLink(identity: string, person: string | undefined): void {
+    this.#linked.delete(identity);
+    if (person === undefined) return;
+    this.#linked.set(identity, person);
+    if (this.#linked.size > LINKS_REMEMBERED) this.#linked.delete(this.#linked.keys().next().value!);
+  }
 
   constructor(store: EventStore, options: UsersOptions = {}) {
     this.store = store;
@@ -179,18 +195,24 @@ export class Users {
       data: { ...data, ...(resolved && { resolved }) },
       ...(metadata && { metadata }),
     });
+    const identity = `${data.appId}\0${data.openid}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        const resolved = attempt === 1 ? undefined : await resolveLogin(this.db, data.appId, data.openid, data.unionid);
+        const linked = attempt === 1 ? this.#linked.get(identity) : undefined;
+        const resolved = attempt === 1
+          ? (linked === undefined ? undefined : { target: linked })
+          : await resolveLogin(this.db, data.appId, data.openid, data.unionid);
         try {
           const result = await this.handle(command(resolved), options);
           if (!result.user) throw new UserNotFoundError(result.userId);
+          this.#rememberLink(identity, result.userId === userIdFor(data.appId, data.openid) ? undefined : result.userId);
           return { isNew: result.isNew, user: result.user };
         } catch (error) {
           if (!(error instanceof MergeNeeded) || resolved === undefined) throw error;
           const { survivor, absorbed, result } = await this.#merge(resolved.target, error.other, data.now, metadata, (users, into) =>
             users.handle(command({ target: into }), { ...options, maxAttempts: 1 }));
           if (!result.user) throw new UserNotFoundError(survivor);
+          this.#rememberLink(identity, survivor === userIdFor(data.appId, data.openid) ? undefined : survivor);
           return { isNew: false, user: result.user, absorbed };
         }
       } catch (error) {
