@@ -61,6 +61,9 @@ export interface UsersOptions {
   phoneConflict?: PhoneConflictPolicy;
 }
 
+/** An erasure is decided again as often as the store retries any command (it may span persons). */
+const ERASE_ATTEMPTS = 40;
+
 /** How many linked identities a process remembers the person of. */
 const LINKS_REMEMBERED = 10_000;
 
@@ -319,19 +322,22 @@ export class Users {
    * one transaction.
    */
   async erase(userId: string, now: Date, metadata?: UserEventMetadata): Promise<User | null> {
-    const erase = (users: Users, id: string, maxAttempts?: number) =>
-      users.handle({ type: 'EraseUser', data: { userId: id, now }, ...(metadata && { metadata }) }, maxAttempts === undefined ? {} : { maxAttempts });
-    const absorbed = await absorbedInto(this.db, userId);
-    if (absorbed.length === 0) return (await erase(this, userId)).user;
+    const erase = (users: Users, id: string) =>
+      users.handle({ type: 'EraseUser', data: { userId: id, now }, ...(metadata && { metadata }) }, { maxAttempts: 1 });
     for (let attempt = 1; ; attempt++) {
       try {
+        // Asked again on each attempt: a merge that won the race has absorbed one more.
+        const absorbed = await absorbedInto(this.db, userId);
+        if (absorbed.length === 0) return (await erase(this, userId)).user;
         return await this.#inTransaction(async (users) => {
-          for (const id of absorbed) await erase(users, id, 1);
-          return (await erase(users, userId, 1)).user;
+          for (const id of absorbed) await erase(users, id);
+          return (await erase(users, userId)).user;
         });
       } catch (error) {
         if (!(error instanceof ConcurrencyError || isTransactionRace(error))) throw error;
-        if (attempt >= RESOLVE_ATTEMPTS) throw stillRacing(userId, error);
+        if (attempt >= ERASE_ATTEMPTS) throw stillRacing(userId, error);
+        // Full jitter, as the store's own retries: racing writers spread out.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 * 2 ** attempt)));
       }
     }
   }
