@@ -63,8 +63,10 @@ function decideLogIn(command: LogIn, state: UserState): UserEvent[] {
     events.push({ type: 'ProfileUpdated', data: { userId, ...profile, source: 'wechat', at } });
     if (command.data.reviewProfile && profile.nickname !== state.nickname) events.push(deferredWithLogin(userId, at));
   }
-  // A unionid not held yet is claimed (the statement fails if another live person holds it).
-  const claim = unionid && (unionid !== state.unionid || !state.unionidClaimed) ? { unionid, unionidClaimed: true as const } : {};
+  // A unionid not held yet is claimed (the statement fails if another live person holds it);
+  // one another person holds, and this one's own differs, is left to them: two humans.
+  const heldElsewhere = resolved?.mergeWith !== undefined && resolved.mergeWith !== userId;
+  const claim = unionid && !heldElsewhere && (unionid !== state.unionid || !state.unionidClaimed) ? { unionid, unionidClaimed: true as const } : {};
   events.push({ type: 'UserLoggedIn', data: { userId, at, ...traced, ...claim } });
   return events.map((event) => withMetadata(event, command.metadata));
 }

@@ -317,6 +317,12 @@ describe('one person across apps', () => {
     expect((thrown as MergeNeeded).other).toBe(otherId);
   });
 
+  it('leaves a unionid another person holds to them when this person holds a different one', () => {
+    given([withUnionid])
+      .when(logIn({ unionid: 'u-other', resolved: { target: userId, mergeWith: otherId } }))
+      .then([{ type: 'UserLoggedIn', data: { userId, at: at2 } }]);
+  });
+
   it('keeps the person registered first; the absorbed one fills gaps, keeps no personal field, and its tokens die', () => {
     const early = stateFrom([
       { type: 'UserRegistered', data: { userId: otherId, appId: otherApp, openid: otherOpenid, unionid: 'u-1', unionidClaimed: true, at: t0.toISOString() } },
