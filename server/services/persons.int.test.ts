@@ -44,6 +44,22 @@ describe('one person across apps', () => {
     return { status: response.statusCode, body: response.json() as Record<string, unknown>, token: String(response.json().token) };
   }
 
+  /**
+   * `count` logins of one human at once, alternating the apps (its openid in each) and the two
+   * processes; every one must succeed.
+   */
+  async function racingLogins(count: number, first: string, second: string) {
+    const logins = Array.from({ length: count }, (_, i) => ({
+      appId: i % 2 === 0 ? APP.appId : APP2.appId,
+      openid: i % 2 === 0 ? first : second,
+      where: i % 4 < 2 ? ('here' as const) : ('process' as const),
+    }));
+    const codes = await Promise.all(logins.map((login) => h.device.login(login.openid, login.appId)));
+    const answers = await Promise.all(logins.map((login, i) => postLogin(login.where, codes[i]!, login.appId)));
+    expect(answers.map((answer) => answer.statusCode)).toEqual(logins.map(() => 200));
+    return answers;
+  }
+
   const me = (token: string) => h.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } });
 
   /** A human of both apps, bound to a fresh Open Platform account (or to none yet). */
@@ -198,14 +214,7 @@ describe('one person across apps', () => {
 
   it('gives exactly one person for 50 racing first logins across two apps and two processes', async () => {
     const { first, second } = await human(true);
-    const logins = Array.from({ length: 50 }, (_, i) => ({
-      appId: i % 2 === 0 ? APP.appId : APP2.appId,
-      openid: i % 2 === 0 ? first : second,
-      where: i % 4 < 2 ? ('here' as const) : ('process' as const),
-    }));
-    const codes = await Promise.all(logins.map((login) => h.device.login(login.openid, login.appId)));
-    const answers = await Promise.all(logins.map((login, i) => postLogin(login.where, codes[i]!, login.appId)));
-    expect(answers.map((answer) => answer.statusCode)).toEqual(logins.map(() => 200));
+    const answers = await racingLogins(50, first, second);
     const subs = new Set(answers.map((answer) => claims(String(answer.body['token'])).sub));
     expect(subs.size).toBe(1);
     expect(answers.filter((answer) => answer.body['isNew'] === true)).toHaveLength(1);
@@ -226,14 +235,7 @@ describe('one person across apps', () => {
     const late = await logIn(APP2.appId, second);
     await bindBoth(account);
     const rounds = 10;
-    const logins = Array.from({ length: rounds * 2 }, (_, i) => ({
-      appId: i % 2 === 0 ? APP.appId : APP2.appId,
-      openid: i % 2 === 0 ? first : second,
-      where: i % 4 < 2 ? ('here' as const) : ('process' as const),
-    }));
-    const codes = await Promise.all(logins.map((login) => h.device.login(login.openid, login.appId)));
-    const answers = await Promise.all(logins.map((login, i) => postLogin(login.where, codes[i]!, login.appId)));
-    expect(answers.map((answer) => answer.statusCode)).toEqual(logins.map(() => 200));
+    const answers = await racingLogins(rounds * 2, first, second);
     const survivorId = claims(early.token).sub;
     // After the race every identity is the survivor's, and every login is in the log.
     expect(claims((await logIn(APP2.appId, second)).token).sub).toBe(survivorId);
