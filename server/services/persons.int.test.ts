@@ -9,8 +9,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgTarget } from '../../testing/databases.js';
 import { APP, APP2, startHarness, startServerProcess, type AppHarness, type ServerProcess } from '../testing/app-harness.js';
+import { eventually } from '../../testing/eventually.js';
 import { readStream } from '../store/read.js';
 import { createUserEventStore, userStreamId, Users } from '../users/index.js';
+
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 describe('one person across apps', () => {
   let h: AppHarness;
@@ -145,6 +148,22 @@ describe('one person across apps', () => {
     });
     // The second app now logs in as the survivor.
     expect(claims((await logIn(APP2.appId, second)).token).sub).toBe(claims(early.token).sub);
+  });
+
+  it("announces a merge on Redis: another process refuses the absorbed person's token at once", async () => {
+    const env = { REDIS_URL, REVOCATION_TTL_MS: '3600000' };
+    const [merging, watching] = [await h.another(env), await h.another(env)];
+    const { account, first, second } = await human(false);
+    await logIn(APP.appId, first, merging);
+    const late = await logIn(APP2.appId, second, merging);
+    const asLate = () => h.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${late.token}` } }, watching);
+    expect((await asLate()).statusCode).toBe(200); // cached there, trusted for an hour
+    await bindBoth(account);
+    await logIn(APP2.appId, second, merging);
+    expect((await logIn(APP.appId, first, merging)).status).toBe(200); // the merge
+    await eventually(async () => {
+      expect((await asLate()).json()).toMatchObject({ code: -1, error: 'TOKEN_REVOKED' });
+    });
   });
 
   it('refuses a phone number another person holds with a typed 409', async () => {
