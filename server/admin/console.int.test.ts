@@ -171,8 +171,12 @@ describe.each(databaseTargets())('the admin console API on $name', (target) => {
       const answer = await as(alice, { method: 'GET', url: `/admin/api/people?key=${key}&value=${encodeURIComponent(value)}` });
       expect(answer.json<{ people: Array<{ id: string }> }>().people.map((each) => each.id), key).toEqual([person.userId]);
     }
-    const timeline = (await as(alice, { method: 'GET', url: `/admin/api/people/${person.userId}` })).json<{ timeline: Array<{ type: string; details: Record<string, unknown> }> }>().timeline;
-    expect(timeline.find((entry) => entry.type === 'IdentityLinked')?.details).toMatchObject({ openid });
+    const shown = (await as(alice, { method: 'GET', url: `/admin/api/people/${person.userId}` })).json<{
+      person: { identities: string; mergedInto: string | null };
+      timeline: Array<{ type: string; details: Record<string, unknown> }>;
+    }>();
+    expect(shown.person).toMatchObject({ identities: expect.stringContaining(openid), mergedInto: null });
+    expect(shown.timeline.find((entry) => entry.type === 'IdentityLinked')?.details).toMatchObject({ openid });
   });
 
   it("shows the timeline, with a failed login's errcode explained and its rid", async () => {

@@ -30,6 +30,10 @@ export interface PersonView {
   lastLoginAt: string | null;
   loginCount: number;
   erasedAt: string | null;
+  /** Every (app, openid) the person logs in with, as `appId openid`. */
+  identities: string;
+  /** The person this one was merged into (the same human registered through another app). */
+  mergedInto: string | null;
 }
 
 export function personView(user: User): PersonView {
@@ -45,6 +49,8 @@ export function personView(user: User): PersonView {
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     loginCount: user.loginCount,
     erasedAt: user.erasedAt?.toISOString() ?? null,
+    identities: user.identities.map(({ appId, openid }) => `${appId} ${openid}`).join(', '),
+    mergedInto: user.mergedInto,
   };
 }
 
