@@ -1,5 +1,7 @@
 // The users repository: user commands run on the event store (decide from the snapshot row,
-// append with the row in one statement), and the lookups of the `users` table.
+// append with the row in one statement), the commands that span persons (a login linked to or
+// merging with another person, a phone number's conflict, an erasure across merged persons: see
+// docs/architecture.md, "One person across apps"), and the lookups of the `users` table.
 
 import { recordFromRow, selectList } from '../store/columns.js';
 import type { AppendPart } from '../store/append.js';
