@@ -23,6 +23,8 @@ describe('server failures become typed reasons that pick the retry policy', () =
     [answer(400, { code: 0, error: 'WECHAT_PHONE_CODE_INVALID', message: 'x', errcode: 40029 }), 'badCode'],
     [answer(502, { code: 0, error: 'WECHAT_ERROR', message: 'x', errcode: 40029 }), 'server'],
     [answer(400, { code: 0, error: 'OPEN_DATA_SIGNATURE_INVALID', message: 'x' }), 'rejected'],
+    // A number bound to another person: the page shows it, nothing is retried.
+    [answer(409, { code: 0, error: 'PHONE_NUMBER_TAKEN', message: 'x' }), 'rejected'],
   ])('%# → %s', (response, reason) => {
     const error = failureFromAnswer(response);
     expect(error.reason).toBe(reason);

@@ -33,6 +33,28 @@ describe('scenario 11: the phone-number button', () => {
     expect(world().simulator.state.phoneQuota(SIMULATOR_APP.appId).charged).toBe(charged + 1);
   });
 
+  it('shows a number bound to another person as a typed refusal, and keeps the button', async () => {
+    const number = `137${String(Date.now()).slice(-8)}`;
+    const phones = [];
+    for (let i = 0; i < 2; i++) {
+      const { openid } = await world().device.createUser({ phone: number });
+      const phone = world().phone({ openid });
+      await signedIn(phone);
+      phones.push(phone);
+    }
+    const [holder, other] = [phones[0]!, phones[1]!];
+    const holderButton = phoneNumberButton(holder.auth);
+    await holderButton.onTap((await holder.runtime.sim.tapGetPhoneNumber()).detail);
+    await eventually(() => holderButton.state() === 'bound', 'number bound');
+
+    const button = phoneNumberButton(other.auth);
+    await button.onTap((await other.runtime.sim.tapGetPhoneNumber()).detail);
+    await eventually(() => other.auth.getView().error?.code === 'PHONE_NUMBER_TAKEN', 'refusal shown');
+    expect(other.auth.getView().error).toMatchObject({ reason: 'rejected', code: 'PHONE_NUMBER_TAKEN' });
+    expect(other.auth.getView().signedIn).toBe(true);
+    expect(button.state()).toBe('available');
+  });
+
   it('turns 1400001 into "not available now": reported to the server once, no retry, no error', async () => {
     const phone = world().phone();
     await signedIn(phone);

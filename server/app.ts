@@ -92,7 +92,7 @@ export const miniauthRoutes: FastifyPluginAsync<MiniAuthRoutesOptions> = async (
     createWeChatLoginProvider(deps.gateway, config.wechat.apps.map((entry) => entry.appId)),
     ...(deps.loginProviders ?? []),
   ]);
-  const users = new Users(createUserEventStore(deps.db, { onAppend: telemetry.appended }));
+  const users = new Users(createUserEventStore(deps.db, { onAppend: telemetry.appended }), { phoneConflict: config.phoneConflict });
   const tokens = createTokenService({ keys: config.jwt.keys, ttlSeconds: config.jwt.ttlSeconds, audience: providers.appIds, clock });
   // The signed-in users' records, for the auth hook (token versions) and the account routes.
   const signedIn = createUserCache({

@@ -72,6 +72,12 @@ export interface Config {
      */
     messageToken: string | undefined;
   };
+  /**
+   * A phone number another live person holds: `refuse` answers PHONE_NUMBER_TAKEN; `merge`
+   * merges the two persons when WeChat does not say they are two humans (not both with a
+   * unionid, different), else refuses too.
+   */
+  phoneConflict: 'refuse' | 'merge';
   phoneQuota: {
     /** Warn in the log when a package holds this many numbers or fewer; 0: never. */
     warnBelow: number;
@@ -172,6 +178,7 @@ const variables = z.object({
   REVOCATION_TTL_MS: whole(0, 3_600_000, 5000),
   CONTENT_REVIEW: text.pipe(z.enum(['on', 'off'], { error: 'expected on or off' }).default('on')),
   WECHAT_MESSAGE_TOKEN: text.pipe(z.string().regex(/^[A-Za-z0-9]{3,32}$/, { error: 'expected 3 to 32 letters and digits, as WeChat\'s console takes it' }).optional()),
+  PHONE_CONFLICT: text.pipe(z.enum(['refuse', 'merge'], { error: 'expected refuse or merge' }).default('refuse')),
   PHONE_QUOTA_WARN_BELOW: whole(0, 1_000_000_000, 100),
   PHONE_QUOTA_POLL_SECONDS: whole(0, 86_400, 600),
   METRICS_PORT: text.pipe(z.string().regex(/^\d{1,5}$/, { error: 'expected a port number from 0 to 65535' }).transform(Number).pipe(z.number().max(65_535, { error: 'expected a port number from 0 to 65535' })).optional()),
@@ -444,6 +451,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       // The simulator is told this token by the development root: its pushes verify like WeChat's.
       messageToken: vars.WECHAT_MESSAGE_TOKEN ?? (simulated ? randomBytes(24).toString('base64url').replace(/[-_]/g, '').slice(0, 32) : undefined),
     },
+    phoneConflict: vars.PHONE_CONFLICT,
     phoneQuota: { warnBelow: vars.PHONE_QUOTA_WARN_BELOW, pollSeconds: vars.PHONE_QUOTA_POLL_SECONDS },
     // Loopback unless told otherwise: the exposition is for the operators' network only.
     metrics: vars.METRICS_PORT === undefined ? undefined : { port: vars.METRICS_PORT, host: vars.METRICS_HOST ?? '127.0.0.1' },

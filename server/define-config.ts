@@ -54,6 +54,8 @@ export interface MiniAuthSettings {
   revocationTtlMs?: number;
   /** Whose X-Forwarded-For to believe (fastify's trustProxy); only where miniauth builds the app. */
   trustProxy?: boolean | string;
+  /** A phone number another person holds: refuse (default), or merge the two when they may be one. */
+  phoneConflict?: 'refuse' | 'merge';
   /** Relative paths resolve against this (default process.cwd()). */
   cwd?: string;
 }
@@ -88,6 +90,7 @@ export function defineConfig(settings: MiniAuthSettings): Config {
     REDIS_URL: settings.redisUrl,
     REVOCATION_TTL_MS: settings.revocationTtlMs?.toString(),
     TRUST_PROXY: settings.trustProxy?.toString(),
+    PHONE_CONFLICT: settings.phoneConflict,
   };
   return loadConfig(env, settings.cwd === undefined ? {} : { cwd: settings.cwd });
 }

@@ -118,6 +118,51 @@ describe('GET /sns/jscode2session', () => {
   });
 });
 
+describe('Open Platform accounts', () => {
+  let env: Started;
+  beforeAll(async () => {
+    env = await start('never');
+  });
+  afterAll(async () => {
+    await env.device.bindOpenPlatform(APP.appId, null);
+  });
+
+  const unionidIn = async (app: typeof APP, openid: string) =>
+    (await exchange(env.base, await env.device.login(openid, app.appId), app)).body['unionid'];
+
+  it('gives one human the same unionid in apps bound to one account, and another in an app of its own', async () => {
+    await env.device.bindOpenPlatform(APP.appId, 'acct-shared');
+    await env.device.bindOpenPlatform(OTHER_APP.appId, 'acct-shared');
+    const first = await env.device.createUser({ appId: APP.appId });
+    const second = await env.device.createUser({ appId: OTHER_APP.appId, sameAs: { appId: APP.appId, openid: first.openid } });
+    expect(second.openid).not.toBe(first.openid);
+    expect(await unionidIn(OTHER_APP, second.openid)).toBe(await unionidIn(APP, first.openid));
+    expect(second.unionid).toBe(first.unionid);
+    // A person key names the same human too; one human has one openid per app.
+    const keyed = await env.device.createUser({ appId: APP.appId, personKey: 'mei' });
+    expect((await env.device.createUser({ appId: OTHER_APP.appId, personKey: 'mei' })).unionid).toBe(keyed.unionid);
+    await expect(env.device.createUser({ appId: APP.appId, personKey: 'mei' })).rejects.toMatchObject({ status: 409, error: 'PERSON_TAKEN' });
+    await env.device.bindOpenPlatform(OTHER_APP.appId, 'acct-other');
+    expect(await unionidIn(OTHER_APP, second.openid)).not.toBe(await unionidIn(APP, first.openid));
+  });
+
+  it('starts answering unionid for the users an app already had once it is bound late', async () => {
+    await env.device.bindOpenPlatform(APP.appId, null);
+    const user = await env.device.createUser({ appId: APP.appId });
+    expect(user.unionid).toBeNull();
+    expect(await unionidIn(APP, user.openid)).toBeUndefined();
+    await env.device.bindOpenPlatform(APP.appId, 'acct-late');
+    const unionid = await unionidIn(APP, user.openid);
+    expect(unionid).toMatch(/^o[\w-]{27}$/);
+    expect((await env.device.user(user.openid)).unionid).toBe(unionid);
+    // A pinned unionid stays whatever the binding.
+    const pinned = await env.device.createUser({ appId: APP.appId, unionid: 'o-pinned' });
+    await env.device.bindOpenPlatform(APP.appId, 'acct-again');
+    expect(await unionidIn(APP, pinned.openid)).toBe('o-pinned');
+    await expect(env.device.bindOpenPlatform('wx-nobody', 'acct')).rejects.toMatchObject({ status: 400, error: 'UNKNOWN_APP' });
+  });
+});
+
 describe('session_key rotation', () => {
   async function keysOverLogins(env: Started, openid: string, logins: number, stepMs = 0): Promise<string[]> {
     const keys: string[] = [];

@@ -38,6 +38,8 @@ export class DeviceClientError extends Error {
 
 export interface DeviceClient {
   createUser(input?: UserInput): Promise<CreatedUser>;
+  /** Binds the app to an Open Platform account (null: unbinds it): its users' unionid follows. */
+  bindOpenPlatform(appId: string, account: string | null): Promise<void>;
   user(openid: string): Promise<UserView>;
   /** What `wx.login` gives the phone: a code for `jscode2session`. */
   login(openid: string, appId?: string): Promise<string>;
@@ -84,6 +86,9 @@ export function createDeviceClient(baseUrl: string): DeviceClient {
 
   return {
     createUser: (input = {}) => call<CreatedUser>('POST', '/__sim/users', input),
+    bindOpenPlatform: async (appId, account) => {
+      await call('PUT', `/__sim/apps/${encodeURIComponent(appId)}/open-platform`, { account });
+    },
     user: (openid) => call<UserView>('GET', `/__sim/users/${encodeURIComponent(openid)}`),
     login: async (openid, appId) => (await call<{ code: string }>('POST', '/__sim/login', ref(openid, appId))).code,
     userInfo: (openid, options = {}) =>

@@ -4,8 +4,8 @@ import {
   newPhoneCode,
   newPhoneNumber,
   newSessionKey,
-  newUnionid,
 } from './open-data.js';
+import { createHash, randomUUID } from 'node:crypto';
 import type { SimClock } from './clock.js';
 
 /**
@@ -16,6 +16,12 @@ import type { SimClock } from './clock.js';
 export interface SimApp {
   appId: string;
   secret: string;
+  /**
+   * The Open Platform account the app is bound to: apps bound to one account see the same
+   * unionid for one human. Absent: an account of its own (a unionid no other app shares);
+   * null: not bound, code2Session sends no unionid.
+   */
+  openPlatform?: string | null | undefined;
 }
 
 /** When a new `wx.login` code replaces the user's session_key. */
@@ -30,6 +36,10 @@ export interface SimPhone {
 export interface SimUser {
   appId: string;
   openid: string;
+  /** The human behind the openid: one human has an openid per app, and one unionid per account. */
+  person: string;
+  /** A unionid set by the test, kept whatever the app's binding. */
+  pinnedUnionid: boolean;
   /** Null when the app is not bound to an Open Platform account. */
   unionid: string | null;
   sessionKey: string;
@@ -49,6 +59,10 @@ export interface SimUser {
 export interface UserInput {
   appId?: string | undefined;
   openid?: string | undefined;
+  /** The same human as this user of another app (its unionid follows the apps' binding). */
+  sameAs?: { appId?: string | undefined; openid: string } | undefined;
+  /** The human, by a name of the test's choosing: users created with one key are one human. */
+  personKey?: string | undefined;
   unionid?: string | null | undefined;
   sessionKey?: string | undefined;
   nickname?: string | undefined;
@@ -70,7 +84,7 @@ const CODE_MEMORY_MS = 2 * CODE_TTL_MS;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errcode: number };
 
-export type LookupFailure = 'UNKNOWN_APP' | 'USER_NOT_FOUND' | 'APP_MISMATCH';
+export type LookupFailure = 'UNKNOWN_APP' | 'USER_NOT_FOUND' | 'APP_MISMATCH' | 'PERSON_TAKEN';
 export type Lookup<T> = { ok: true; value: T } | { ok: false; reason: LookupFailure };
 
 export class UserDirectory {
@@ -119,6 +133,42 @@ export class UserDirectory {
     return { ok: true, value: user };
   }
 
+  /** The unionid WeChat gives this human in apps bound to `account`. */
+  private unionidOf(appId: string, person: string): string | null {
+    const account = this.apps.get(appId)?.openPlatform;
+    if (account === null) return null;
+    const digest = createHash('sha256').update(`${account ?? `own:${appId}`}\0${person}`).digest('base64url');
+    return `o${digest.slice(0, 27)}`;
+  }
+
+  /**
+   * Binds the app to an Open Platform account (null: unbinds it). From now on code2Session
+   * returns the account's unionid for the app's users, those it had already included.
+   */
+  bindOpenPlatform(appId: string, account: string | null): Lookup<SimApp> {
+    const app = this.apps.get(appId);
+    if (app === undefined) return { ok: false, reason: 'UNKNOWN_APP' };
+    app.openPlatform = account;
+    for (const user of this.users.values()) {
+      if (user.appId === appId && !user.pinnedUnionid) user.unionid = this.unionidOf(appId, user.person);
+    }
+    return { ok: true, value: app };
+  }
+
+  /** The human a new user is: another app's user's, a named one, or a new one. */
+  private personFor(input: UserInput, appId: string): Lookup<string> {
+    if (input.sameAs !== undefined) {
+      const other = this.findUser(input.sameAs.appId, input.sameAs.openid);
+      if (!other.ok) return other;
+      if (other.value.appId === appId) return { ok: false, reason: 'PERSON_TAKEN' };
+      return { ok: true, value: other.value.person };
+    }
+    const person = input.personKey ?? randomUUID();
+    // One human has one openid per app.
+    if ([...this.users.values()].some((user) => user.appId === appId && user.person === person)) return { ok: false, reason: 'PERSON_TAKEN' };
+    return { ok: true, value: person };
+  }
+
   /** Creates a user, or pins the given fields of an existing one (replaying recorded payloads). */
   upsert(input: UserInput): Lookup<SimUser> {
     const existing = input.openid === undefined ? undefined : this.users.get(input.openid);
@@ -131,11 +181,15 @@ export class UserDirectory {
     }
     const app = this.resolveAppId(input.appId);
     if (!app.ok) return app;
+    const person = this.personFor(input, app.value);
+    if (!person.ok) return person;
     const now = this.clock.now();
     const user: SimUser = {
       appId: app.value,
       openid: input.openid ?? newOpenid(),
-      unionid: input.unionid === undefined ? newUnionid() : input.unionid,
+      person: person.value,
+      pinnedUnionid: input.unionid !== undefined,
+      unionid: input.unionid === undefined ? this.unionidOf(app.value, person.value) : input.unionid,
       sessionKey: input.sessionKey ?? newSessionKey(),
       sessionKeyIssuedAt: now,
       sessionKeyUsed: false,
@@ -151,7 +205,10 @@ export class UserDirectory {
   }
 
   private pin(user: SimUser, input: UserInput): void {
-    if (input.unionid !== undefined) user.unionid = input.unionid;
+    if (input.unionid !== undefined) {
+      user.unionid = input.unionid;
+      user.pinnedUnionid = true;
+    }
     if (input.sessionKey !== undefined) this.replaceKey(user, input.sessionKey);
     if (input.nickname !== undefined) user.nickname = input.nickname;
     if (input.avatarUrl !== undefined) user.avatarUrl = input.avatarUrl;

@@ -55,8 +55,10 @@ describe.each(databaseTargets())('the admin console API on $name', (target) => {
     return JSON.stringify(rows[0]);
   }
 
+  // One live person holds a number: each person of this file gets its own.
+  let phones = 0;
   async function personWithHistory() {
-    const { openid } = await h.device.createUser({ unionid: `union-${Date.now()}-${Math.random().toString(36).slice(2)}`, phone: `1390000${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}` });
+    const { openid } = await h.device.createUser({ unionid: `union-${Date.now()}-${Math.random().toString(36).slice(2)}`, phone: `1390${String(Date.now() % 1e4).padStart(4, '0')}${String(++phones).padStart(3, '0')}` });
     const login = await h.login(openid);
     const userId = String((login.body['user'] as { id: string }).id);
     const bound = await h.inject({ method: 'POST', url: '/me/phone', headers: { authorization: `Bearer ${login.token}` }, payload: { code: await h.device.phoneCode(openid) } });
@@ -157,6 +159,24 @@ describe.each(databaseTargets())('the admin console API on $name', (target) => {
     const tooShort = await as(alice, { method: 'GET', url: '/admin/api/people?key=phone&value=12' });
     expect(tooShort.statusCode).toBe(400);
     expect(tooShort.json()).toMatchObject({ code: 0, error: 'VALIDATION_FAILED' });
+  });
+
+  it('finds a person by the unionid and by every linked openid, and names the link in the timeline', async () => {
+    const person = await personWithHistory();
+    // Another openid WeChat gives the same unionid (as another bound app would): linked, not registered.
+    const { openid } = await h.device.createUser({ unionid: person.unionid });
+    const linked = await h.login(openid);
+    expect((linked.body['user'] as { id: string }).id).toBe(person.userId);
+    for (const [key, value] of [['unionid', person.unionid], ['openid', openid]] as const) {
+      const answer = await as(alice, { method: 'GET', url: `/admin/api/people?key=${key}&value=${encodeURIComponent(value)}` });
+      expect(answer.json<{ people: Array<{ id: string }> }>().people.map((each) => each.id), key).toEqual([person.userId]);
+    }
+    const shown = (await as(alice, { method: 'GET', url: `/admin/api/people/${person.userId}` })).json<{
+      person: { identities: string; mergedInto: string | null };
+      timeline: Array<{ type: string; details: Record<string, unknown> }>;
+    }>();
+    expect(shown.person).toMatchObject({ identities: expect.stringContaining(openid), mergedInto: null });
+    expect(shown.timeline.find((entry) => entry.type === 'IdentityLinked')?.details).toMatchObject({ openid });
   });
 
   it("shows the timeline, with a failed login's errcode explained and its rid", async () => {

@@ -30,6 +30,10 @@ export interface PersonView {
   lastLoginAt: string | null;
   loginCount: number;
   erasedAt: string | null;
+  /** Every (app, openid) the person logs in with, as `appId openid`. */
+  identities: string;
+  /** The person this one was merged into (the same human registered through another app). */
+  mergedInto: string | null;
 }
 
 export function personView(user: User): PersonView {
@@ -45,12 +49,15 @@ export function personView(user: User): PersonView {
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     loginCount: user.loginCount,
     erasedAt: user.erasedAt?.toISOString() ?? null,
+    identities: user.identities.map(({ appId, openid }) => `${appId} ${openid}`).join(', '),
+    mergedInto: user.mergedInto,
   };
 }
 
 const SELECT_USERS = `SELECT ${selectList(USER_COLUMNS)} FROM users`;
 const WHERE: Record<Exclude<SearchKey, 'userId'>, string> = {
-  openid: 'openid = $1',
+  // A linked identity finds its person; the row it registered (a merged or erased one) too.
+  openid: '(openid = $1 OR id IN (SELECT user_id FROM user_identities WHERE openid = $1))',
   unionid: 'unionid = $1',
   // Digits only (checked by the caller), so the value has no LIKE wildcard in it.
   phone: "phone IS NOT NULL AND reverse(phone) LIKE reverse($1) || '%'",

@@ -48,6 +48,8 @@ const person = z.object({
   lastLoginAt: z.string().nullable(),
   loginCount: z.number(),
   erasedAt: z.string().nullable(),
+  identities: z.string().describe('Every (app, openid) the person logs in with, as "appId openid", comma-separated'),
+  mergedInto: z.string().nullable().describe('The person this one was merged into'),
 });
 const timelineEntry = z.object({
   position: z.number(),

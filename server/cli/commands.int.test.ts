@@ -164,6 +164,28 @@ describe('miniauth export, and consent in miniauth events', () => {
   }, 3 * RUN_MS);
 });
 
+describe('miniauth export of a person with two identities', () => {
+  it('finds the person by either openid and lists both identities', async () => {
+    const unionid = `o_cli_union_${Date.now()}`;
+    for (const openid of ['o_cli_first', 'o_cli_linked']) {
+      await post(`${simulatorUrl}/__sim/users`, { openid, unionid });
+      const { code } = await post<{ code: string }>(`${simulatorUrl}/__sim/login`, { openid });
+      await post(`${serverUrl}/wx/login`, { code });
+    }
+    const env = { DATABASE_URL: database.url };
+    const exported = await runCli(['export', '--openid', 'o_cli_linked'], { cwd, env });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toMatchObject({
+      personalData: {
+        openid: 'o_cli_first',
+        unionid,
+        identities: [{ appId: SIMULATOR_APP.appId, openid: 'o_cli_first' }, { appId: SIMULATOR_APP.appId, openid: 'o_cli_linked' }],
+      },
+      absorbed: [],
+    });
+  }, 2 * RUN_MS);
+});
+
 describe('miniauth rebuild', () => {
   it('restores the users table from the log exactly as it was built live, reporting progress', async () => {
     await signIn('o_cli_rebuild', 1);

@@ -15,7 +15,8 @@ Prints what happened to one user, newest last: UserRegistered, UserLoggedIn, Pro
 the content review of the profile (ProfileReviewRequested, ProfileReviewDeferred,
 ProfileReviewPassed, ProfileReviewRefused), PhoneNumberBound, PhoneNumberNotBound,
 PhoneNumberUnavailable (errno 1400001), ConsentRecorded (given, refused or withdrawn, with the
-guide version), SessionsRevoked, UserErased, and LoginFailed (with WeChat's rid).
+guide version), SessionsRevoked, UserErased, IdentityLinked, UserMerged and PersonAbsorbed (one
+person across apps), and LoginFailed (with WeChat's rid).
 
   --openid  the user's openid (required)
   --app     the mini program; default: whichever configured app knows that openid

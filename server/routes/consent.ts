@@ -44,11 +44,15 @@ const exportAnswer = z.object({
           createdAt: z.string(),
           lastLoginAt: z.string().nullable(),
           loginCount: z.number().int(),
+          identities: z.array(z.object({ appId: z.string(), openid: z.string() })).describe('Every (app, openid) the person logs in with'),
         })
         .nullable(),
       consent: z.object({ decision: z.enum(['given', 'refused', 'withdrawn']), guideVersion: z.string().nullable(), at: z.string().nullable() }).nullable(),
       consentHistory: z.array(consentEntry),
       history: z.array(z.object({ type: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()) })),
+      absorbed: z
+        .array(z.object({ userId: z.string(), history: z.array(z.object({ type: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()) })) }))
+        .describe('The history of each person merged into this one (the same human registered through another app)'),
     })
     .meta({ id: 'MiniAuthPersonalExport' }),
 });

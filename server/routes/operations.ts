@@ -65,7 +65,7 @@ export const OPERATIONS: Readonly<Record<string, OperationFacts>> = {
   'POST /me/phone': {
     operationId: 'bindPhone',
     success: 'The user with the phone number bound (masked)',
-    errors: [...BODY, ...SIGNED_IN, ...WECHAT, 'WECHAT_PHONE_CODE_INVALID', 'WECHAT_PHONE_CODE_USED', 'NOT_OFFERED', ...WRITE, ...ANY],
+    errors: [...BODY, ...SIGNED_IN, ...WECHAT, 'WECHAT_PHONE_CODE_INVALID', 'WECHAT_PHONE_CODE_USED', 'NOT_OFFERED', 'PHONE_NUMBER_TAKEN', ...WRITE, ...ANY],
   },
   'POST /me/phone/unavailable': {
     operationId: 'reportPhoneUnavailable',

@@ -20,7 +20,7 @@ export const phoneRoutes: FastifyPluginAsyncZod<{ account: AccountService }> = a
       response: { 200: wire.userAnswer, ...wire.failures },
     },
   }, async (request) => {
-    const user = await account.bindPhone({ userId: request.user.id, requestId: request.id }, request.body.code);
+    const user = await account.bindPhone({ userId: request.user.id, appId: request.user.appId, requestId: request.id }, request.body.code);
     return { code: 1 as const, user: toUserView(user) };
   });
 

@@ -49,7 +49,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ account: AccountService }> =
     },
   }, async (request) => {
     const { code, ...payload } = request.body;
-    const user = await account.importProfile({ userId: request.user.id, requestId: request.id }, payload, code);
+    const user = await account.importProfile({ userId: request.user.id, appId: request.user.appId, requestId: request.id }, payload, code);
     return { code: 1 as const, user: toUserView(user) };
   });
 };

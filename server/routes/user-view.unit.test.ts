@@ -14,6 +14,7 @@ describe('the user as a client sees it', () => {
       phone: null, phoneCountryCode: null, tokenVersion: 3, createdAt: new Date('2025-01-02T03:04:05Z'),
       lastLoginAt: null, loginCount: 1, erasedAt: null, nicknameReview: null, avatarReview: null, avatarTraceId: null,
       consent: null, consentGuideVersion: null, consentAt: null,
+      identities: [{ appId: 'wx1', openid: 'o-secret' }], unionidClaimed: true, phoneClaimed: false, mergedInto: null,
     };
     expect(toUserView(row)).toEqual({
       id: 'u1', nickname: 'Mei', avatarUrl: null, hasProfile: false, phone: null, phoneBound: false, pendingReview: [], createdAt: '2025-01-02T03:04:05.000Z',
@@ -27,6 +28,7 @@ describe('the user as a client sees it', () => {
       phone: '13800138000', phoneCountryCode: '86', tokenVersion: 0, createdAt: new Date('2025-01-02T03:04:05Z'),
       lastLoginAt: null, loginCount: 1, erasedAt: null, nicknameReview: 'deferred' as const, avatarReview: 'pending' as const,
       avatarTraceId: 'trace-1', consent: null, consentGuideVersion: null, consentAt: null,
+      identities: [{ appId: 'wx1', openid: 'o-secret' }], unionidClaimed: true, phoneClaimed: false, mergedInto: null,
     };
     expect(toUserView(row)).toMatchObject({ phone: '138****8000', phoneBound: true, pendingReview: ['nickname', 'avatarUrl'] });
     expect(toUserView({ ...row, avatarReview: null, avatarTraceId: null }).pendingReview).toEqual(['nickname']);

@@ -30,6 +30,8 @@ export interface AccountServiceOptions {
 /** Who asks, and which request: kept in the events' metadata. */
 export interface Caller {
   userId: string;
+  /** The app the caller's token was issued for (a person may log in from several). */
+  appId?: string | undefined;
   requestId?: string | undefined;
 }
 
@@ -68,17 +70,24 @@ export function createAccountService({ users, providers, signedIn, review, phone
     return user;
   }
 
+  /** The identity the caller signed in with (its token's app); the registering one by default. */
+  function identityOf(user: User, caller: Caller): { appId: string; openid: string } {
+    const appId = caller.appId ?? user.appId;
+    return user.identities.find((identity) => identity.appId === appId) ?? { appId: user.appId, openid: user.openid };
+  }
+
   /** The session secret to open a payload with: a fresh code's (kept from now on), or the newest kept at login. */
-  async function sessionSecretFor(user: User, freshCode: string | undefined): Promise<string> {
+  async function sessionSecretFor(signedIn: { appId: string; openid: string }, freshCode: string | undefined): Promise<string> {
+    const { appId, openid } = signedIn;
     if (freshCode !== undefined) {
-      const identity = await providers.forApp(user.appId).exchange(user.appId, freshCode);
-      if (identity.openid !== user.openid) throw new CodeOfAnotherUserError();
+      const identity = await providers.forApp(appId).exchange(appId, freshCode);
+      if (identity.openid !== openid) throw new CodeOfAnotherUserError();
       if (identity.sessionSecret !== undefined) {
-        await users.sessionKeys.save(user.appId, user.openid, identity.sessionSecret);
+        await users.sessionKeys.save(appId, openid, identity.sessionSecret);
         return identity.sessionSecret;
       }
     }
-    const kept = await users.sessionKeys.get(user.appId, user.openid);
+    const kept = await users.sessionKeys.get(appId, openid);
     if (kept === null) throw new SessionSecretMissingError();
     return kept;
   }
@@ -95,10 +104,12 @@ export function createAccountService({ users, providers, signedIn, review, phone
 
     async importProfile(caller, payload, freshCode) {
       const user = await current(caller.userId);
-      const provider = providers.forApp(user.appId);
+      // The payload is sealed with the session key of the identity the person signed in with.
+      const signedIn = identityOf(user, caller);
+      const provider = providers.forApp(signedIn.appId);
       if (provider.readProfile === undefined) throw new NotOfferedError('A user-info payload', provider.name);
-      const sessionSecret = await sessionSecretFor(user, freshCode);
-      const identity = { provider: provider.name, appId: user.appId, openid: user.openid, sessionSecret };
+      const sessionSecret = await sessionSecretFor(signedIn, freshCode);
+      const identity = { provider: provider.name, ...signedIn, sessionSecret };
       const profile = provider.readProfile(identity, payload);
       if (profile === undefined) throw new AnonymousProfileError();
       // The payload's nickname is the operator's to check; its avatar is WeChat's own image.
@@ -108,23 +119,28 @@ export function createAccountService({ users, providers, signedIn, review, phone
 
     async bindPhone(caller, phoneCode) {
       const user = await current(caller.userId);
-      const provider = providers.forApp(user.appId);
+      // The button's code belongs to the app the person is using now.
+      const appId = caller.appId ?? user.appId;
+      const provider = providers.forApp(appId);
       if (provider.phoneNumber === undefined) throw new NotOfferedError('A phone number', provider.name);
-      if (!(await phoneCodes.claim(user.appId, phoneCode, user.id))) throw new PhoneCodeUsedError();
+      if (!(await phoneCodes.claim(appId, phoneCode, user.id))) throw new PhoneCodeUsedError();
       let number: { phone: string; countryCode: string };
       try {
-        number = await provider.phoneNumber(user.appId, phoneCode);
+        number = await provider.phoneNumber(appId, phoneCode);
       } catch (error) {
         if (isAppError(error) && error.retryable) {
           // WeChat never took the code (busy, unreachable): the same code may be tried again.
-          await phoneCodes.release(user.appId, phoneCode);
+          await phoneCodes.release(appId, phoneCode);
         } else if (isAppError(error)) {
           const failure = { error: error.code, ...(error.errcode === undefined ? {} : { errcode: error.errcode }) };
           await wrote(await users.recordPhoneFailure(user.id, failure, now(), metadataOf(caller)));
         }
         throw error;
       }
-      return wrote(await users.bindPhone(user.id, number, now(), metadataOf(caller)));
+      const bound = await users.bindPhoneNumber(user.id, number, now(), metadataOf(caller));
+      // A merge (PHONE_CONFLICT=merge): the absorbed person's tokens are refused from now on.
+      if (bound.absorbed !== undefined) await wrote(bound.absorbed);
+      return wrote(bound.user);
     },
 
     async phoneUnavailable(caller, errno) {

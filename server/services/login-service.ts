@@ -106,7 +106,7 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
       // The session secret and the code's outcome commit with the login's events, or not at all.
       const parts = [codes.completePart(appId, codeHash)];
       if (identity.sessionSecret !== undefined) parts.unshift(saveSessionKeyPart(appId, identity.openid, identity.sessionSecret));
-      const { isNew, user } = await inSpan('store login', {}, () => users.logIn(
+      const { isNew, user, absorbed } = await inSpan('store login', {}, () => users.logIn(
         {
           appId,
           openid: identity.openid,
@@ -119,7 +119,9 @@ export function createLoginService(options: LoginServiceOptions): LoginService {
         { parts },
       ));
       // A registration may follow an erasure that other processes still hold: they drop it.
-      await signedIn?.written(user.id, user, { announce: isNew });
+      await signedIn?.written(user.id, user, { announce: isNew || absorbed !== undefined });
+      // A person merged into this one: its tokens are refused here at once, elsewhere on the announcement.
+      if (absorbed !== undefined) await signedIn?.written(absorbed.id, absorbed, { announce: true });
       // The person is here now: checks WeChat refused earlier (not visited lately) can run.
       const reviewed = options.review && (user.nicknameReview === 'deferred' || user.avatarReview === 'deferred')
         ? await options.review.runDeferred(user, request.requestId === undefined ? undefined : { requestId: request.requestId })

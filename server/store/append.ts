@@ -7,7 +7,7 @@
 //   error. When all of them are stored, nothing is written and the call succeeds.
 // - The version check holds for the events still to store: another version than expected is a
 //   ConcurrencyError with nothing written, and so is a concurrent writer that takes the same
-//   position first (the unique index refuses ours).
+//   position first (the unique index refuses ours), or a deadlock that aborts the statement.
 // - A part either goes with the events (its SQL is gated on them being inserted: `when`), or is
 //   required by them (it runs first, and nothing is appended unless it returns a row).
 // - A part may read what the statement wrote before it: the CTE `appended` (the inserted
@@ -210,6 +210,9 @@ export async function appendToStream(
       if (code === '23505' && constraint === 'events_stream_position_unique') {
         throw new ConcurrencyError(streamId, expected, undefined, error);
       }
+      // Chosen as a deadlock's victim (against a transaction writing several streams): nothing
+      // of the statement is written, and deciding again is safe.
+      if (code === '40P01') throw new ConcurrencyError(streamId, expected, undefined, error);
       // Stored by a concurrent writer a moment ago: the next statement sees it and leaves it out.
       if (code === '23505' && constraint === 'events_event_id_unique' && attempt < DUPLICATE_ID_ATTEMPTS) continue;
       if (code === '23505' && constraint === 'events_event_id_unique') throw new ConcurrencyError(streamId, expected, undefined, error);

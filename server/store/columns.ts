@@ -2,7 +2,7 @@
 // list (select, insert, update, bulk rows) and both conversions between a record and a row are
 // derived from it, so a new field is one line here (and a migration).
 
-export type ColumnType = 'uuid' | 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz';
+export type ColumnType = 'uuid' | 'text' | 'integer' | 'bigint' | 'boolean' | 'timestamptz' | 'jsonb';
 
 export interface Column {
   name: string;
@@ -50,10 +50,16 @@ export function recordFromRow<Row extends object>(table: ColumnTable<Row>, row: 
   return record as Row;
 }
 
-/** A value as a query parameter of its column's type. */
+/** A value as a query parameter of its column's type (jsonb as its JSON text). */
 export function sqlValue(type: ColumnType, value: unknown): unknown {
   if (value === null || value === undefined) return null;
+  if (type === 'jsonb') return JSON.stringify(value);
   return type === 'timestamptz' && value instanceof Date ? value.toISOString() : value;
+}
+
+/** A value inside a JSON document of rows (jsonb_to_recordset): jsonb stays a JSON value. */
+export function jsonValue(type: ColumnType, value: unknown): unknown {
+  return type === 'jsonb' ? (value ?? null) : sqlValue(type, value);
 }
 
 /** `ON CONFLICT (key) DO UPDATE SET` every other column to the incoming value. */

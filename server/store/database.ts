@@ -37,6 +37,21 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * The database as seen from inside one of its transactions: every query (and any nested
+ * `transaction`) runs in `tx`, so code written against a Database can take part in it.
+ */
+export function withinTransaction(outer: Pick<Database, 'kind' | 'schema'>, tx: Queryable): Database {
+  return {
+    kind: outer.kind,
+    schema: outer.schema,
+    query: (sql, params, options) => tx.query(sql, params, options),
+    exec: (script) => tx.exec(script),
+    transaction: (fn) => fn(tx),
+    close: async () => undefined,
+  };
+}
+
 export interface PoolStats {
   total: number;
   idle: number;

@@ -22,6 +22,8 @@ export interface WriteOptions {
 export interface HandleOptions extends WriteOptions {
   /** Tries in all, counting the first (default 40). */
   maxAttempts?: number;
+  /** More writes that depend on what was decided, after `parts` (none when it returns none). */
+  partsFor?: (events: readonly NewEvent[]) => readonly AppendPart[];
 }
 
 /** What a command did: the events it appended (none when it changed nothing), and the state. */
@@ -156,7 +158,8 @@ export function createEventStore(db: Database, options: EventStoreOptions = {}):
           if (events.length === 0) return { events, before: snapshot.state, after: snapshot.state, version: snapshot.version };
           try {
             const expected = snapshot.version === 0 ? 'no_stream' : snapshot.version;
-            const written = await write(streamId, type, snapshot, expected, events, handleOptions.parts ?? []);
+            const parts = [...(handleOptions.parts ?? []), ...(handleOptions.partsFor?.(events) ?? [])];
+            const written = await write(streamId, type, snapshot, expected, events, parts);
             return { events, before: snapshot.state, after: written.after as State | null, version: written.nextExpectedVersion };
           } catch (error) {
             if (!(error instanceof ConcurrencyError) || tried >= maxAttempts) throw error;

@@ -2,7 +2,7 @@
 // to `stream_version`. Read with the stream's version and key in one query; written by the
 // append's own statement (a part named `snapshot`); rebuilt from the log.
 
-import { columnsOf, overwriteOnConflict, recordFromRow, selectList, sqlValue, type Column, type ColumnTable } from './columns.js';
+import { columnsOf, jsonValue, overwriteOnConflict, recordFromRow, selectList, sqlValue, type Column, type ColumnTable } from './columns.js';
 import type { AppendPart } from './append.js';
 import type { Database, Queryable } from './database.js';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow, type RecordedEvent } from './events.js';
@@ -116,7 +116,7 @@ function bulkUpsertSql(type: AnyStreamType): string {
 function bulkRecord(type: AnyStreamType, state: object, version: number): Record<string, unknown> {
   const record: Record<string, unknown> = { stream_version: version };
   for (const [field, column] of columnsOf(type.snapshot.columns)) {
-    record[column.name] = sqlValue(column.type, (state as Record<string, unknown>)[field]);
+    record[column.name] = jsonValue(column.type, (state as Record<string, unknown>)[field]);
   }
   return record;
 }
@@ -130,6 +130,8 @@ export interface RebuildOptions {
   batchSize?: number;
   /** Told the number of events of each batch once it is folded. */
   onBatch?: (events: number) => void;
+  /** Tables derived from the rebuilt one, recomputed in the same transaction at the end. */
+  derive?: (tx: Queryable) => Promise<void>;
 }
 
 /** How many events a rebuild of the stream type folds. */
@@ -153,7 +155,7 @@ export async function rebuildSnapshots(db: Database, type: AnyStreamType, option
          ORDER BY global_position LIMIT $3`,
         [type.prefix, after, batchSize],
       );
-      if (rows.length === 0) return total;
+      if (rows.length === 0) break;
       const events = await openEvents(tx, rows.map(toRecordedEvent));
       const keys = [...new Set(events.map((event) => event.streamId.slice(type.prefix.length)))];
       const current = await tx.query<Record<string, unknown>>(
@@ -175,7 +177,9 @@ export async function rebuildSnapshots(db: Database, type: AnyStreamType, option
       total += events.length;
       options.onBatch?.(events.length);
       after = events[events.length - 1]!.globalPosition;
-      if (rows.length < batchSize) return total;
+      if (rows.length < batchSize) break;
     }
+    await options.derive?.(tx);
+    return total;
   });
 }

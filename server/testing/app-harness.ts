@@ -2,10 +2,12 @@
 // database (PostgreSQL schema or PGlite), the app built by buildApp with a captured log, and
 // helpers that act as the phone.
 
+import { fork } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createDeviceClient, createSimulator, type DeviceClient, type Simulator } from '../../simulator/index.js';
-import type { DatabaseTarget, TestDatabase } from '../../testing/databases.js';
+import { TEST_DATABASE_URL, type DatabaseTarget, type TestDatabase } from '../../testing/databases.js';
 import { buildApp, type AppDeps } from '../app.js';
 import { phoneQuotaWatchFor, type PhoneQuotaJob } from '../background-jobs.js';
 import { loadConfig, type Config } from '../config.js';
@@ -37,6 +39,8 @@ export interface AppHarness {
   device: DeviceClient;
   db: TestDatabase;
   config: Config;
+  /** The environment the apps were configured from (beyond configFor's defaults). */
+  env: Record<string, string>;
   app: FastifyInstance;
   /** Every log line of the apps and gateways built here. */
   logs: string[];
@@ -126,6 +130,7 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
     device,
     db,
     config,
+    env: options.env ?? {},
     app,
     logs,
     contractViolations,
@@ -163,6 +168,45 @@ export async function startHarness(target: DatabaseTarget, options: HarnessOptio
       if (contractViolations.length > 0) {
         throw new Error(`answers that do not match the OpenAPI document:\n${[...new Set(contractViolations)].join('\n')}`);
       }
+    },
+  };
+}
+
+/** A server process started by startServerProcess: its URL, and how to stop it. */
+export interface ServerProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The harness's app in a process of its own (./server-process.ts), on the harness's PostgreSQL
+ * schema and simulator, with the harness's settings and `env` on top.
+ */
+export async function startServerProcess(h: AppHarness, env: Record<string, string> = {}): Promise<ServerProcess> {
+  if (h.db.kind !== 'pg' || h.db.schema === undefined) throw new Error('a server process shares a PostgreSQL schema only');
+  const child = fork(fileURLToPath(new URL('./server-process.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      MINIAUTH_TEST_SIM_BASE: h.config.wechat.apiBase,
+      MINIAUTH_TEST_ENV: JSON.stringify({ ...h.env, ...env }),
+      MINIAUTH_TEST_DATABASE_URL: TEST_DATABASE_URL,
+      MINIAUTH_TEST_SCHEMA: h.db.schema,
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (message: { url?: string }) => (message.url ? resolve(message.url) : reject(new Error('no URL from the server process'))));
+    child.once('exit', (code) => reject(new Error(`the server process exited (${code}) before it listened`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.send('stop');
+      const killed = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killed);
     },
   };
 }

@@ -1,4 +1,4 @@
-// Every kind of user command, racing on the same few users from two processes (two pools on
+// Every kind of user command (logins through a second app too), racing on the same few users from two processes (two pools on
 // PostgreSQL; PGlite has one connection, so there they only interleave). Whatever the order the
 // races settle in, the users table must be exactly what the log rebuilds, every row must sit on
 // the snapshot path (its stream_version is its stream's version), and the fold of each stream
@@ -19,6 +19,7 @@ import { createUserEventStore, Users } from './users.js';
 import { mulberry32 } from '../../testing/prng.js';
 
 const appId = 'wx-app-race';
+const secondApp = 'wx-app-race-b';
 const USERS = 3;
 const COMMANDS_PER_PROCESS = 60;
 
@@ -27,6 +28,8 @@ type Step = (users: Users, openid: string, now: Date) => Promise<unknown>;
 const STEPS: Step[] = [
   (users, openid, now) => users.logIn({ appId, openid, now }),
   (users, openid, now) => users.logIn({ appId, openid, unionid: `union-${openid}`, now }),
+  // The same human through a second app: linked to the person, or registered and merged later.
+  (users, openid, now) => users.logIn({ appId: secondApp, openid: `${openid}-b`, unionid: `union-${openid}`, now }),
   (users, openid, now) => users.logIn({ appId, openid, profile: { nickname: `n-${now.getTime() % 7}`, avatarUrl: 'https://a/p.png' }, now }),
   (users, openid, now) => users.updateProfile(userIdFor(appId, openid), { nickname: `p-${now.getTime() % 5}`, avatarUrl: 'https://a/q.png' }, now),
   (users, openid, now) => users.bindPhone(userIdFor(appId, openid), { phone: `1380000000${now.getTime() % 3}`, countryCode: '86' }, now),
@@ -34,7 +37,7 @@ const STEPS: Step[] = [
   (users, openid, now) => users.erase(userIdFor(appId, openid), now),
 ];
 
-/** Runs one process's commands; refusals the domain may give (unknown or erased user) are expected. */
+/** Runs one process's commands; refusals the domain may give (unknown or erased user, a number another holds) are expected. */
 async function run(users: Users, openids: readonly string[], seed: number): Promise<number> {
   const random = mulberry32(seed);
   let refused = 0;
@@ -47,7 +50,7 @@ async function run(users: Users, openids: readonly string[], seed: number): Prom
         try {
           await step(users, openid, new Date((clock += 1_000)));
         } catch (error) {
-          if (!(error instanceof AppError) || !['USER_NOT_FOUND', 'USER_ERASED'].includes(error.code)) throw error;
+          if (!(error instanceof AppError) || !['USER_NOT_FOUND', 'USER_ERASED', 'PHONE_NUMBER_TAKEN'].includes(error.code)) throw error;
           refused += 1;
         }
       }
@@ -75,18 +78,32 @@ describe.each(databaseTargets())('user commands racing from two processes on $na
     // and an erasure is followed by a login again in 3 of 7 steps.
     expect(refused[0] + refused[1]).toBeLessThan(COMMANDS_PER_PROCESS * 2);
 
-    const ids = openids.map((openid) => userIdFor(appId, openid));
-    const table = async () =>
-      (await db.query('SELECT * FROM users WHERE id = ANY($1::uuid[]) ORDER BY id', [ids])).rows;
+    const ids = openids.flatMap((openid) => [userIdFor(appId, openid), userIdFor(secondApp, `${openid}-b`)]);
+    const table = async () => ({
+      users: (await db.query('SELECT * FROM users WHERE id = ANY($1::uuid[]) ORDER BY id', [ids])).rows,
+      identities: (await db.query('SELECT * FROM user_identities WHERE user_id = ANY($1::uuid[]) ORDER BY app_id, openid', [ids])).rows,
+    });
     const live = await table();
-    expect(live).toHaveLength(USERS);
+    expect(live.users.filter((row) => row['app_id'] === appId)).toHaveLength(USERS);
+    // One live person per human.
+    for (const openid of openids) {
+      const holders = await db.query('SELECT id FROM users WHERE unionid = $1 AND erased_at IS NULL AND merged_into IS NULL', [`union-${openid}`]);
+      expect(holders.rows.length).toBeLessThanOrEqual(1);
+    }
     for (const id of ids) {
+      if (!live.users.some((row) => row['id'] === id)) continue; // a second-app identity only ever linked
       const snapshot = await readSnapshot<User>(db, userStream, userStreamId(id));
       expect(snapshot.from, `the row of ${id} is current`).toBe('row');
       const stream = await readStream(db, userStreamId(id));
       expect(snapshot.version).toBe(stream.version);
       expect(snapshot.state).toEqual(stateFrom(stream.events as unknown as UserEvent[]));
     }
+    // The second app's logins linked or merged (else the race proves little of persons).
+    const joined = await db.query(
+      "SELECT count(*)::int AS n FROM events WHERE type IN ('IdentityLinked', 'UserMerged') AND stream_id = ANY($1::text[])",
+      [ids.map(userStreamId)],
+    );
+    expect(joined.rows[0]!['n']).toBeGreaterThan(0);
     await here.rebuild();
     expect(await table()).toEqual(live);
   });

@@ -1,6 +1,7 @@
 // What a user (or the server on their behalf) asks for. The edge supplies the clock (`now`)
 // and what WeChat answered; the decider adds nothing from the outside world.
 
+import type { User } from './user.js';
 import type { ConsentDecision, ProfileSource, ReviewCheck, ReviewedField, UserEventMetadata } from './events.js';
 
 export interface Profile {
@@ -21,9 +22,21 @@ export interface LogIn {
     rid?: string;
     /** Content review is on: a payload's nickname is stored as deferred, checked after the login. */
     reviewProfile?: boolean;
+    /** Absent: decided on the identity's own stream. Present: the person the lookup found. */
+    resolved?: LoginResolution;
     now: Date;
   };
   metadata?: UserEventMetadata;
+}
+
+/**
+ * Where a login goes when its identity's own stream cannot decide it: `target` is the person
+ * the identity is linked to, or the live holder of its unionid, or its own stream; `mergeWith`
+ * the live holder of the unionid when the identity's person is another one.
+ */
+export interface LoginResolution {
+  target: string;
+  mergeWith?: string;
 }
 
 /** What WeChat's content review made of a field's value (or why it was not asked yet). */
@@ -45,7 +58,32 @@ export interface UpdateProfile {
 export interface BindPhone {
   type: 'BindPhone';
   /** `phone` without the country code (WeChat's purePhoneNumber). */
-  data: { userId: string; phone: string; countryCode: string; now: Date };
+  data: {
+    userId: string;
+    phone: string;
+    countryCode: string;
+    /** Another live person holding the number, as looked up before deciding. */
+    holder?: { userId: string; unionid: string | null } | null;
+    /** PHONE_CONFLICT: refuse a number another person holds, or merge the two when they may be one. */
+    conflict?: PhoneConflictPolicy;
+    now: Date;
+  };
+  metadata?: UserEventMetadata;
+}
+
+export type PhoneConflictPolicy = 'refuse' | 'merge';
+
+/** In the absorbed person's stream: it is one person with `into` from now on. */
+export interface MergeInto {
+  type: 'MergeInto';
+  data: { userId: string; into: string; now: Date };
+  metadata?: UserEventMetadata;
+}
+
+/** In the survivor's stream: take over the absorbed person (its state before the merge). */
+export interface AbsorbPerson {
+  type: 'AbsorbPerson';
+  data: { userId: string; absorbed: User; now: Date };
   metadata?: UserEventMetadata;
 }
 
@@ -100,4 +138,6 @@ export type UserCommand =
   | RecordReview
   | RecordPhoneFailure
   | ReportPhoneUnavailable
-  | RecordConsent;
+  | RecordConsent
+  | MergeInto
+  | AbsorbPerson;

@@ -4,10 +4,11 @@
 // a rebuild all come from it.
 
 import type { LogIn, Profile, RecordReview, ReviewResult, UserCommand } from './commands.js';
-import { InvalidUserDataError, UserErasedError, UserNotFoundError } from './errors.js';
+import { InvalidUserDataError, PhoneNumberTakenError, UserErasedError, UserNotFoundError } from './errors.js';
 import type { ReviewedField, UserEvent, UserEventMetadata } from './events.js';
 import { userIdFor } from './identity.js';
-import type { User } from './user.js';
+import { absorption, evolveAbsorbed, evolveLinked, evolveMerged, LoginElsewhere, MergeNeeded, unionidsDiffer } from './persons.js';
+import { hasIdentity, type User } from './user.js';
 
 /** No user yet (null), or the record folded from the user's events so far. */
 export type UserState = User | null;
@@ -30,26 +31,43 @@ function withMetadata<E extends UserEvent>(event: E, metadata: UserEventMetadata
 }
 
 function decideLogIn(command: LogIn, state: UserState): UserEvent[] {
-  const { appId, openid, unionid, rid } = command.data;
+  const { appId, openid, unionid, rid, resolved } = command.data;
   const at = command.data.now.toISOString();
-  const userId = userIdFor(appId, openid);
+  const ownId = userIdFor(appId, openid);
+  const userId = resolved?.target ?? ownId;
   const profile = usableProfile(command.data.profile);
   const events: UserEvent[] = [];
+  const traced = rid ? { rid } : {};
 
-  if (state !== null && state.erasedAt === null) {
-    if (profile && (profile.nickname !== state.nickname || profile.avatarUrl !== state.avatarUrl)) {
-      events.push({ type: 'ProfileUpdated', data: { userId, ...profile, source: 'wechat', at } });
-      if (command.data.reviewProfile && profile.nickname !== state.nickname) events.push(deferredWithLogin(userId, at));
-    }
-    const newUnionid = unionid && unionid !== state.unionid ? { unionid } : {};
-    events.push({ type: 'UserLoggedIn', data: { userId, at, ...(rid ? { rid } : {}), ...newUnionid } });
-  } else {
+  if (state === null || state.erasedAt !== null) {
+    // Only the identity's own stream registers it; another person found gone is a stale lookup.
+    if (userId !== ownId) throw new LoginElsewhere();
     // Unknown, or erased and back: the first login (again) registers an empty account.
-    events.push({ type: 'UserRegistered', data: { userId, appId, openid, ...(unionid ? { unionid } : {}), at } });
+    events.push({ type: 'UserRegistered', data: { userId, appId, openid, ...(unionid ? { unionid, unionidClaimed: true as const } : {}), at } });
     if (profile) events.push({ type: 'ProfileUpdated', data: { userId, ...profile, source: 'wechat', at } });
     if (profile && command.data.reviewProfile) events.push(deferredWithLogin(userId, at));
-    events.push({ type: 'UserLoggedIn', data: { userId, at, ...(rid ? { rid } : {}) } });
+    events.push({ type: 'UserLoggedIn', data: { userId, at, ...traced } });
+    return events.map((event) => withMetadata(event, command.metadata));
   }
+  if (state.mergedInto !== null) throw new LoginElsewhere(); // logs in as the survivor
+  if (!hasIdentity(state, appId, openid)) {
+    // A first login from another app whose unionid is this person's.
+    if (unionid === undefined || unionid !== state.unionid) throw new LoginElsewhere();
+    events.push({ type: 'IdentityLinked', data: { userId, appId, openid, unionid, at } });
+  } else if (resolved?.mergeWith !== undefined && resolved.mergeWith !== userId && unionid !== undefined
+    && (state.unionid === null || state.unionid === unionid || !state.unionidClaimed)) {
+    // The unionid arrived late and another person holds it: the same human registered twice.
+    throw new MergeNeeded(resolved.mergeWith);
+  }
+  if (profile && (profile.nickname !== state.nickname || profile.avatarUrl !== state.avatarUrl)) {
+    events.push({ type: 'ProfileUpdated', data: { userId, ...profile, source: 'wechat', at } });
+    if (command.data.reviewProfile && profile.nickname !== state.nickname) events.push(deferredWithLogin(userId, at));
+  }
+  // A unionid not held yet is claimed (the statement fails if another live person holds it);
+  // one another person holds, and this one's own differs, is left to them: two humans.
+  const heldElsewhere = resolved?.mergeWith !== undefined && resolved.mergeWith !== userId;
+  const claim = unionid && !heldElsewhere && (unionid !== state.unionid || !state.unionidClaimed) ? { unionid, unionidClaimed: true as const } : {};
+  events.push({ type: 'UserLoggedIn', data: { userId, at, ...traced, ...claim } });
   return events.map((event) => withMetadata(event, command.metadata));
 }
 
@@ -94,6 +112,8 @@ function decideRecordReview(command: RecordReview, user: User): UserEvent[] {
 function requireActive(state: UserState, userId: string): User {
   if (state === null) throw new UserNotFoundError(userId);
   if (state.erasedAt !== null) throw new UserErasedError(userId);
+  // A merged person's tokens are refused; a command that still reaches it finds nobody.
+  if (state.mergedInto !== null) throw new UserNotFoundError(userId);
   return state;
 }
 
@@ -143,13 +163,31 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
       const phone = required('phone', command.data.phone, 32);
       const countryCode = required('countryCode', command.data.countryCode, 8);
       if (phone === user.phone && countryCode === user.phoneCountryCode) return [];
+      const { holder } = command.data;
+      if (holder && holder.userId !== user.id) {
+        // `merge` joins two persons only when WeChat does not say they are two humans.
+        if (command.data.conflict === 'merge' && !unionidsDiffer(user, holder)) throw new MergeNeeded(holder.userId);
+        throw new PhoneNumberTakenError();
+      }
       const at = command.data.now.toISOString();
       return [
         withMetadata(
-          { type: 'PhoneNumberBound', data: { userId: user.id, phone, countryCode, at } },
+          { type: 'PhoneNumberBound', data: { userId: user.id, phone, countryCode, claimed: true, at } },
           command.metadata,
         ),
       ];
+    }
+
+    case 'MergeInto': {
+      const user = requireActive(state, command.data.userId);
+      const at = command.data.now.toISOString();
+      return [withMetadata({ type: 'UserMerged', data: { userId: user.id, into: command.data.into, tokenVersion: user.tokenVersion + 1, at } }, command.metadata)];
+    }
+
+    case 'AbsorbPerson': {
+      const user = requireActive(state, command.data.userId);
+      const data = absorption(user, command.data.absorbed, command.data.now.toISOString());
+      return [withMetadata({ type: 'PersonAbsorbed', data }, command.metadata)];
     }
 
     case 'RevokeSessions': {
@@ -236,6 +274,10 @@ export function evolve(state: UserState, event: UserEvent): UserState {
       consent: null,
       consentGuideVersion: null,
       consentAt: null,
+      identities: [{ appId, openid }],
+      unionidClaimed: unionid !== undefined && event.data.unionidClaimed === true,
+      phoneClaimed: false,
+      mergedInto: null,
     };
   }
   if (state === null) return null; // no registration seen: nothing to update
@@ -244,6 +286,7 @@ export function evolve(state: UserState, event: UserEvent): UserState {
       return {
         ...state,
         unionid: event.data.unionid ?? state.unionid,
+        unionidClaimed: event.data.unionid === undefined ? state.unionidClaimed : event.data.unionidClaimed === true,
         lastLoginAt: new Date(event.data.at),
         loginCount: state.loginCount + 1,
       };
@@ -284,7 +327,18 @@ export function evolve(state: UserState, event: UserEvent): UserState {
     case 'ConsentRecorded':
       return { ...state, consent: event.data.decision, consentGuideVersion: event.data.guideVersion, consentAt: new Date(event.data.at) };
     case 'PhoneNumberBound':
-      return { ...state, phone: event.data.phone ?? state.phone, phoneCountryCode: event.data.countryCode ?? state.phoneCountryCode };
+      return {
+        ...state,
+        phone: event.data.phone ?? state.phone,
+        phoneCountryCode: event.data.countryCode ?? state.phoneCountryCode,
+        phoneClaimed: event.data.phone === undefined ? state.phoneClaimed : event.data.claimed === true,
+      };
+    case 'IdentityLinked':
+      return evolveLinked(state, event);
+    case 'UserMerged':
+      return evolveMerged(state, event);
+    case 'PersonAbsorbed':
+      return evolveAbsorbed(state, event);
     case 'SessionsRevoked':
       return { ...state, tokenVersion: event.data.tokenVersion };
     case 'UserErased':
@@ -298,6 +352,9 @@ export function evolve(state: UserState, event: UserEvent): UserState {
         nicknameReview: null,
         avatarReview: null,
         avatarTraceId: null,
+        identities: [],
+        unionidClaimed: false,
+        phoneClaimed: false,
         tokenVersion: event.data.tokenVersion,
         erasedAt: new Date(event.data.at),
       };

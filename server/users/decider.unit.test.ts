@@ -3,6 +3,7 @@ import type { UserCommand } from './commands.js';
 import { decide, stateFrom } from './decider.js';
 import type { UserEvent } from './events.js';
 import { userIdFor } from './identity.js';
+import { LoginElsewhere, MergeNeeded, survivorOf } from './persons.js';
 
 /** given(events).when(command).then(events) — or .thenFails(error) */
 function given(history: UserEvent[]) {
@@ -43,7 +44,7 @@ describe('LogIn: register or log in', () => {
     given([])
       .when(logIn({ unionid: 'u-1', rid: 'rid-1' }))
       .then([
-        { type: 'UserRegistered', data: { userId, appId, openid, unionid: 'u-1', at: at2 } },
+        { type: 'UserRegistered', data: { userId, appId, openid, unionid: 'u-1', unionidClaimed: true, at: at2 } },
         { type: 'UserLoggedIn', data: { userId, at: at2, rid: 'rid-1' } },
       ]);
   });
@@ -81,12 +82,17 @@ describe('LogIn: register or log in', () => {
           type: 'ProfileUpdated',
           data: { userId, nickname: 'Mei Li', avatarUrl: 'https://a/mei.png', source: 'wechat', at: at2 },
         },
-        { type: 'UserLoggedIn', data: { userId, at: at2, unionid: 'u-9' } },
+        { type: 'UserLoggedIn', data: { userId, at: at2, unionid: 'u-9', unionidClaimed: true } },
       ]);
-    const withUnionid: UserEvent = { type: 'UserLoggedIn', data: { userId, at: at1, unionid: 'u-9' } };
+    const withUnionid: UserEvent = { type: 'UserLoggedIn', data: { userId, at: at1, unionid: 'u-9', unionidClaimed: true } };
     given([registered, withUnionid])
       .when(logIn({ unionid: 'u-9' }))
       .then([{ type: 'UserLoggedIn', data: { userId, at: at2 } }]);
+    // Recorded before unionids were claimed (migration 020): the next login claims it.
+    const unclaimed: UserEvent = { type: 'UserLoggedIn', data: { userId, at: at1, unionid: 'u-9' } };
+    given([registered, unclaimed])
+      .when(logIn({ unionid: 'u-9' }))
+      .then([{ type: 'UserLoggedIn', data: { userId, at: at2, unionid: 'u-9', unionidClaimed: true } }]);
   });
 
   it('registers an erased user afresh, keeping earlier tokens refused', () => {
@@ -141,7 +147,7 @@ describe('BindPhone', () => {
   });
 
   it('binds a phone number once', () => {
-    const bound: UserEvent = { type: 'PhoneNumberBound', data: { userId, phone: '13800138000', countryCode: '86', at: at2 } };
+    const bound: UserEvent = { type: 'PhoneNumberBound', data: { userId, phone: '13800138000', countryCode: '86', claimed: true, at: at2 } };
     given([registered]).when(bind('13800138000')).then([bound]);
     given([registered, bound]).when(bind('13800138000')).then([]);
     given([registered, erased]).when(bind('13800138000')).thenFails({ code: 'USER_ERASED' });
@@ -271,5 +277,104 @@ describe('phone outcomes and consent', () => {
     given([registered, given1]).when(consent('withdrawn')).then([{ type: 'ConsentRecorded', data: { userId, decision: 'withdrawn', guideVersion: '2025-05', at: at2 } }]);
     given([registered, erased]).when(consent('given')).thenFails({ code: 'USER_ERASED' });
     expect(stateFrom([registered, given1])).toMatchObject({ consent: 'given', consentGuideVersion: '2025-05', consentAt: t1 });
+  });
+});
+
+describe('one person across apps', () => {
+  const otherApp = 'wx-app-2';
+  const otherOpenid = 'o-openid-2';
+  const otherId = userIdFor(otherApp, otherOpenid);
+  const t0 = new Date('2025-02-01T00:00:00.000Z');
+  const withUnionid: UserEvent = { type: 'UserRegistered', data: { userId, appId, openid, unionid: 'u-1', unionidClaimed: true, at: at1 } };
+  const fromOtherApp = (data: Partial<Extract<UserCommand, { type: 'LogIn' }>['data']> = {}): UserCommand => ({
+    type: 'LogIn',
+    data: { appId: otherApp, openid: otherOpenid, unionid: 'u-1', now: t2, ...data },
+  });
+
+  it('links a first login from another app whose unionid is the person\'s, once', () => {
+    const linked: UserEvent = { type: 'IdentityLinked', data: { userId, appId: otherApp, openid: otherOpenid, unionid: 'u-1', at: at2 } };
+    given([withUnionid]).when(fromOtherApp({ resolved: { target: userId } })).then([linked, { type: 'UserLoggedIn', data: { userId, at: at2 } }]);
+    given([withUnionid, linked]).when(fromOtherApp({ resolved: { target: userId } })).then([{ type: 'UserLoggedIn', data: { userId, at: at2 } }]);
+    expect(stateFrom([withUnionid, linked])!.identities).toEqual([{ appId, openid }, { appId: otherApp, openid: otherOpenid }]);
+  });
+
+  it('sends a login elsewhere when its own stream cannot decide it', () => {
+    // Another person, found with another unionid (a stale lookup), does not link it.
+    expect(() => decide(fromOtherApp({ unionid: 'u-2', resolved: { target: userId } }), stateFrom([withUnionid]))).toThrow(LoginElsewhere);
+    // A merged person logs in as the survivor.
+    const merged: UserEvent = { type: 'UserMerged', data: { userId, into: otherId, tokenVersion: 1, at: at2 } };
+    expect(() => decide(logIn(), stateFrom([withUnionid, merged]))).toThrow(LoginElsewhere);
+  });
+
+  it('asks for a merge when a late unionid belongs to another person', () => {
+    let thrown: unknown;
+    try {
+      decide(logIn({ unionid: 'u-7', resolved: { target: userId, mergeWith: otherId } }), stateFrom([registered]));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(MergeNeeded);
+    expect((thrown as MergeNeeded).other).toBe(otherId);
+  });
+
+  it('leaves a unionid another person holds to them when this person holds a different one', () => {
+    given([withUnionid])
+      .when(logIn({ unionid: 'u-other', resolved: { target: userId, mergeWith: otherId } }))
+      .then([{ type: 'UserLoggedIn', data: { userId, at: at2 } }]);
+  });
+
+  it('keeps the person registered first; the absorbed one fills gaps, keeps no personal field, and its tokens die', () => {
+    const early = stateFrom([
+      { type: 'UserRegistered', data: { userId: otherId, appId: otherApp, openid: otherOpenid, unionid: 'u-1', unionidClaimed: true, at: t0.toISOString() } },
+      { type: 'PhoneNumberBound', data: { userId: otherId, phone: '13900000000', countryCode: '86', claimed: true, at: t0.toISOString() } },
+    ])!;
+    const late = stateFrom([registered, profiled, { type: 'PhoneNumberBound', data: { userId, phone: '13800138000', countryCode: '86', claimed: true, at: at1 } },
+      { type: 'ConsentRecorded', data: { userId, decision: 'given', guideVersion: 'v2', at: at1 } }])!;
+    const { survivor, absorbed } = survivorOf(late, early);
+    expect([survivor.id, absorbed.id]).toEqual([otherId, userId]);
+    // A tie goes to the smaller id.
+    expect(survivorOf(late, { ...early, createdAt: late.createdAt }).survivor.id).toBe([userId, otherId].sort()[0]);
+
+    const merged = decide({ type: 'MergeInto', data: { userId, into: otherId, now: t2 } }, late);
+    expect(merged).toEqual([{ type: 'UserMerged', data: { userId, into: otherId, tokenVersion: 1, at: at2 } }]);
+    const absorbedEvents = decide({ type: 'AbsorbPerson', data: { userId: otherId, absorbed: late, now: t2 } }, early);
+    expect(absorbedEvents).toEqual([{
+      type: 'PersonAbsorbed',
+      data: {
+        userId: otherId, absorbed: userId, identities: [{ appId, openid }], nickname: 'Mei', avatarUrl: 'https://a/mei.png',
+        consent: { decision: 'given', guideVersion: 'v2', at: at1 }, at: at2,
+      },
+    }]);
+    const after = stateFrom([
+      { type: 'UserRegistered', data: { userId: otherId, appId: otherApp, openid: otherOpenid, unionid: 'u-1', unionidClaimed: true, at: t0.toISOString() } },
+      { type: 'PhoneNumberBound', data: { userId: otherId, phone: '13900000000', countryCode: '86', claimed: true, at: t0.toISOString() } },
+      ...absorbedEvents,
+    ]);
+    // The survivor keeps its own number; a gap in the profile is filled; the newer consent wins.
+    expect(after).toMatchObject({ phone: '13900000000', nickname: 'Mei', consent: 'given', identities: [{ appId: otherApp, openid: otherOpenid }, { appId, openid }] });
+    const gone = stateFrom([registered, profiled, ...merged])!;
+    expect(gone).toMatchObject({ mergedInto: otherId, nickname: null, phone: null, identities: [], tokenVersion: 1 });
+    expect(() => decide({ type: 'UpdateProfile', data: { userId, nickname: 'x', avatarUrl: 'y', now: t2 } }, gone)).toThrow(expect.objectContaining({ code: 'USER_NOT_FOUND' }));
+  });
+
+  it('moves the phone only to a survivor without one', () => {
+    const bare = stateFrom([{ type: 'UserRegistered', data: { userId: otherId, appId: otherApp, openid: otherOpenid, at: '2025-01-01T00:00:00.000Z' } }])!;
+    const withPhone = stateFrom([registered, { type: 'PhoneNumberBound', data: { userId, phone: '13800138000', countryCode: '86', claimed: true, at: at1 } }])!;
+    const [event] = decide({ type: 'AbsorbPerson', data: { userId: otherId, absorbed: withPhone, now: t2 } }, bare);
+    expect(event!.data).toMatchObject({ phone: '13800138000', countryCode: '86', phoneClaimed: true });
+  });
+
+  it('refuses a number another person holds, or asks for a merge when the policy allows and the unionids do not differ', () => {
+    const bind = (holder: { userId: string; unionid: string | null }, conflict?: 'refuse' | 'merge'): UserCommand => ({
+      type: 'BindPhone',
+      data: { userId, phone: '13800138000', countryCode: '86', holder, ...(conflict ? { conflict } : {}), now: t2 },
+    });
+    given([withUnionid]).when(bind({ userId: otherId, unionid: null })).thenFails({ code: 'PHONE_NUMBER_TAKEN' });
+    given([withUnionid]).when(bind({ userId: otherId, unionid: 'u-2' }, 'merge')).thenFails({ code: 'PHONE_NUMBER_TAKEN' });
+    expect(() => decide(bind({ userId: otherId, unionid: null }, 'merge'), stateFrom([withUnionid]))).toThrow(MergeNeeded);
+    // The holder is the person itself: bound again as usual.
+    given([withUnionid]).when(bind({ userId, unionid: 'u-1' })).then([
+      { type: 'PhoneNumberBound', data: { userId, phone: '13800138000', countryCode: '86', claimed: true, at: at2 } },
+    ]);
   });
 });

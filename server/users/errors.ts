@@ -2,7 +2,7 @@
 
 import { AppError } from '../errors.js';
 
-export type UserErrorCode = 'USER_NOT_FOUND' | 'USER_ERASED' | 'VALIDATION_FAILED';
+export type UserErrorCode = 'USER_NOT_FOUND' | 'USER_ERASED' | 'VALIDATION_FAILED' | 'PHONE_NUMBER_TAKEN';
 
 export class UserNotFoundError extends AppError<'USER_NOT_FOUND'> {
   readonly userId: string;
@@ -24,5 +24,12 @@ export class UserErasedError extends AppError<'USER_ERASED'> {
 export class InvalidUserDataError extends AppError<'VALIDATION_FAILED'> {
   constructor(field: string, message: string) {
     super('VALIDATION_FAILED', message, { field });
+  }
+}
+
+/** The number is bound to another person, and the policy (PHONE_CONFLICT) does not merge them. */
+export class PhoneNumberTakenError extends AppError<'PHONE_NUMBER_TAKEN'> {
+  constructor() {
+    super('PHONE_NUMBER_TAKEN', 'This phone number is already bound to another account.');
   }
 }

@@ -18,16 +18,63 @@ interface Redactable {
   redacted?: true;
 }
 
+/**
+ * `unionidClaimed`: the unionid is held under the rule that one live person has it (written
+ * since migration 020); an older event's unionid is not, and the person's next login checks it.
+ */
 export interface UserRegistered {
   type: 'UserRegistered';
-  data: Redactable & { userId: string; appId: string; openid: string; unionid?: string; at: string };
+  data: Redactable & { userId: string; appId: string; openid: string; unionid?: string; unionidClaimed?: true; at: string };
   metadata?: UserEventMetadata;
 }
 
 export interface UserLoggedIn {
   type: 'UserLoggedIn';
   /** `unionid` when WeChat sent one we did not know yet; `rid` is WeChat's trace id. */
-  data: Redactable & { userId: string; at: string; rid?: string; unionid?: string };
+  data: Redactable & { userId: string; at: string; rid?: string; unionid?: string; unionidClaimed?: true };
+  metadata?: UserEventMetadata;
+}
+
+/** A first login from another app whose unionid belongs to this person: the identity is now theirs. */
+export interface IdentityLinked {
+  type: 'IdentityLinked';
+  data: Redactable & { userId: string; appId: string; openid: string; unionid?: string; at: string };
+  metadata?: UserEventMetadata;
+}
+
+/**
+ * In the absorbed person's stream: it is one person with `into` (registered earlier). Its
+ * identities and personal fields moved there (PersonAbsorbed); its tokens are refused.
+ */
+export interface UserMerged {
+  type: 'UserMerged';
+  data: { userId: string; into: string; tokenVersion: number; at: string };
+  metadata?: UserEventMetadata;
+}
+
+/** In the survivor's stream: exactly what moved over from the absorbed person. */
+export interface PersonAbsorbed {
+  type: 'PersonAbsorbed';
+  data: Redactable & {
+    userId: string;
+    absorbed: string;
+    identities: Array<{ appId: string; openid: string }>;
+    /** The unionid the survivor holds from now on, when it had none or held it unclaimed. */
+    unionid?: string;
+    nickname?: string;
+    avatarUrl?: string;
+    phone?: string;
+    countryCode?: string;
+    /** The moved number is held under the uniqueness rule. */
+    phoneClaimed?: true;
+    /** The review state of a moved nickname or avatar. */
+    nicknameReview?: ReviewState;
+    avatarReview?: ReviewState;
+    avatarTraceId?: string;
+    /** The absorbed person's answer to the privacy guide, when newer than the survivor's. */
+    consent?: { decision: ConsentDecision; guideVersion: string; at: string };
+    at: string;
+  };
   metadata?: UserEventMetadata;
 }
 
@@ -43,7 +90,8 @@ export interface ProfileUpdated {
 export interface PhoneNumberBound {
   type: 'PhoneNumberBound';
   /** `phone` without the country code (WeChat's purePhoneNumber). */
-  data: Redactable & { userId: string; phone?: string; countryCode?: string; at: string };
+  /** `claimed`: held under the rule that one live person has a number (bound since migration 020). */
+  data: Redactable & { userId: string; phone?: string; countryCode?: string; claimed?: true; at: string };
   metadata?: UserEventMetadata;
 }
 
@@ -135,7 +183,10 @@ export type UserEvent =
   | ProfileReviewRefused
   | PhoneNumberNotBound
   | PhoneNumberUnavailable
-  | ConsentRecorded;
+  | ConsentRecorded
+  | IdentityLinked
+  | UserMerged
+  | PersonAbsorbed;
 
 export type UserEventType = UserEvent['type'];
 
@@ -153,6 +204,9 @@ export const USER_EVENT_TYPES: readonly UserEventType[] = [
   'PhoneNumberNotBound',
   'PhoneNumberUnavailable',
   'ConsentRecorded',
+  'IdentityLinked',
+  'UserMerged',
+  'PersonAbsorbed',
 ];
 
 /** The fields of each event that are personal data, sealed in the log. */
@@ -170,6 +224,9 @@ export const PERSONAL_FIELDS: Record<UserEventType, readonly string[]> = {
   PhoneNumberNotBound: [],
   PhoneNumberUnavailable: [],
   ConsentRecorded: [],
+  IdentityLinked: ['unionid'],
+  UserMerged: [],
+  PersonAbsorbed: ['unionid', 'nickname', 'avatarUrl', 'phone', 'countryCode'],
 };
 
 export function isUserEventType(type: string): type is UserEventType {

@@ -42,11 +42,13 @@ export type {
 export { USER_EVENT_TYPES } from './events.js';
 export { decide, evolve, initialState, stateFrom } from './decider.js';
 export type { UserState } from './decider.js';
-export { InvalidUserDataError, UserErasedError, UserNotFoundError } from './errors.js';
+export { InvalidUserDataError, PhoneNumberTakenError, UserErasedError, UserNotFoundError } from './errors.js';
 export type { UserErrorCode } from './errors.js';
 export { userIdFor, userStreamId, USER_STREAM_PREFIX } from './identity.js';
-export { USER_COLUMNS, isErased } from './user.js';
-export type { User } from './user.js';
+export { USER_COLUMNS, isErased, isLive } from './user.js';
+export type { Identity, User } from './user.js';
+export { absorbedInto, rebuildIdentities } from './identities.js';
+export { survivorOf } from './persons.js';
 export { userStream } from './user-stream.js';
 export { createUserEventStore, findUserById, findUserByOpenid, Users } from './users.js';
 export type { LogInOutcome, UserCommandOptions, UserCommandResult } from './users.js';

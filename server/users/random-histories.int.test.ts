@@ -71,7 +71,9 @@ function randomCommand(random: Random, appId: string, openid: string, state: Use
         : pick(random, ['LogIn', 'LogIn', 'UpdateProfile', 'UpdateProfile', 'BindPhone', 'RevokeSessions', 'EraseUser', 'RecordReview', 'RecordReview', 'RecordConsent', 'ReportPhoneUnavailable', 'RecordPhoneFailure'] as const);
   switch (kind) {
     case 'LogIn': {
-      const unionid = pick(random, UNIONIDS);
+      // Each history is its own human: a unionid or a number is never another history's.
+      const picked = pick(random, UNIONIDS);
+      const unionid = picked && `${picked}-${openid}`;
       const profile = pick(random, PROFILES);
       return {
         type: 'LogIn',
@@ -98,8 +100,10 @@ function randomCommand(random: Random, appId: string, openid: string, state: Use
       return { type: 'ReportPhoneUnavailable', data: { userId, errno: 1400001, now } };
     case 'RecordPhoneFailure':
       return { type: 'RecordPhoneFailure', data: { userId, error: 'WECHAT_PHONE_CODE_INVALID', errcode: 40029, now } };
-    case 'BindPhone':
-      return { type: 'BindPhone', data: { userId, ...pick(random, PHONES), now } };
+    case 'BindPhone': {
+      const { phone, countryCode } = pick(random, PHONES);
+      return { type: 'BindPhone', data: { userId, phone: phone && `${phone}${openid.slice(-6).replace(/\D/g, '')}`, countryCode, now } };
+    }
     case 'RevokeSessions':
       return { type: 'RevokeSessions', data: { userId, now } };
     case 'EraseUser':

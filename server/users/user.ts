@@ -5,6 +5,12 @@
 import type { ColumnTable } from '../store/columns.js';
 import type { ConsentDecision, ReviewState } from './events.js';
 
+/** One (app, openid) a person logs in with. */
+export interface Identity {
+  appId: string;
+  openid: string;
+}
+
 export interface User {
   id: string;
   appId: string;
@@ -32,6 +38,14 @@ export interface User {
   consent: ConsentDecision | null;
   consentGuideVersion: string | null;
   consentAt: Date | null;
+  /** Every (app, openid) linked to the person, the registering one first; empty once merged or erased. */
+  identities: Identity[];
+  /** The unionid is held under this version's uniqueness rule (false: recorded before it, see migration 020). */
+  unionidClaimed: boolean;
+  /** The phone number is held under the uniqueness rule among live persons (false: bound before it). */
+  phoneClaimed: boolean;
+  /** Set once the person was merged into another (the survivor): its tokens are refused, its identities moved. */
+  mergedInto: string | null;
 }
 
 export const USER_COLUMNS: ColumnTable<User> = {
@@ -54,6 +68,16 @@ export const USER_COLUMNS: ColumnTable<User> = {
   consent: { name: 'consent', type: 'text' },
   consentGuideVersion: { name: 'consent_guide_version', type: 'text' },
   consentAt: { name: 'consent_at', type: 'timestamptz' },
+  identities: { name: 'identities', type: 'jsonb' },
+  unionidClaimed: { name: 'unionid_claimed', type: 'boolean' },
+  phoneClaimed: { name: 'phone_claimed', type: 'boolean' },
+  mergedInto: { name: 'merged_into', type: 'uuid' },
 };
 
 export const isErased = (user: User): boolean => user.erasedAt !== null;
+
+/** Neither erased nor merged into another person. */
+export const isLive = (user: User): boolean => user.erasedAt === null && user.mergedInto === null;
+
+export const hasIdentity = (user: User, appId: string, openid: string): boolean =>
+  user.identities.some((identity) => identity.appId === appId && identity.openid === openid);

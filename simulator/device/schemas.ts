@@ -17,6 +17,8 @@ export const CreateUserBody = z.preprocess(
   z.object({
     appId,
     openid: openid.optional(),
+    sameAs: z.object({ appId, openid }).strict().optional().describe('the same human as this user of another app'),
+    personKey: z.string().min(1).max(128).optional().describe('users created with one key are one human'),
     unionid: z.string().min(1).max(128).nullable().optional(),
     sessionKey: sessionKey.optional(),
     nickname: z.string().max(64).optional(),
@@ -28,6 +30,10 @@ export const CreateUserBody = z.preprocess(
 );
 
 export const UserRef = z.object({ appId, openid }).strict();
+
+/** Binds an app to an Open Platform account (null: not bound: no unionid). */
+export const OpenPlatformBody = z.object({ account: z.string().min(1).max(128).nullable() }).strict();
+export const AppParams = z.object({ appId: z.string().min(1) });
 
 export const UserInfoBody = z
   .object({

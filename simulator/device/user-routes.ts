@@ -4,7 +4,7 @@ import type { SimulatorContext } from '../context.js';
 import { NO_QUOTA_ERRNO, NO_QUOTA_REASON } from '../phone-quota.js';
 import type { Lookup, SimUser } from '../users.js';
 import { lookupError } from './device-error.js';
-import { CreateUserBody, OpenidParams, UserInfoBody, UserRef } from './schemas.js';
+import { AppParams, CreateUserBody, OpenidParams, OpenPlatformBody, UserInfoBody, UserRef } from './schemas.js';
 import { userInfoPayload } from './user-info.js';
 
 /**
@@ -28,6 +28,13 @@ export function userRoutes(root: FastifyInstance, ctx: SimulatorContext): void {
       sessionKey: user.sessionKey,
     })),
   );
+
+  // Binding an app late: unionid starts appearing for the users it already had.
+  app.put('/__sim/apps/:appId/open-platform', { schema: { params: AppParams, body: OpenPlatformBody } }, async (request, reply) => {
+    const bound = ctx.users.bindOpenPlatform(request.params.appId, request.body.account);
+    if (!bound.ok) return reply.code(lookupError(bound.reason).status).send(lookupError(bound.reason).body);
+    return { appId: bound.value.appId, openPlatform: bound.value.openPlatform ?? null };
+  });
 
   app.get('/__sim/users/:openid', { schema: { params: OpenidParams } }, async (request, reply) =>
     withUser(ctx.users.findUser(undefined, request.params.openid), reply, (user) => ({

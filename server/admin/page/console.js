@@ -204,6 +204,9 @@
     PhoneNumberBound: 'phone bound',
     SessionsRevoked: 'logged out everywhere',
     UserErased: 'erased',
+    IdentityLinked: 'identity linked (another app, same unionid)',
+    UserMerged: 'merged into another person',
+    PersonAbsorbed: 'absorbed another person',
     LoginFailed: 'login failed',
     OperatorActed: 'operator action',
   };
