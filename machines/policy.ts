@@ -22,7 +22,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * errors (the client's MiniAuthError); anything else is an unexpected bug on our side.
  */
 export function toLoginFailure(error: unknown): LoginFailure {
-  if (!isRecord(error) || typeof error['reason'] !== 'string' || !REASONS.has(error['reason'])) {
+  if (!isRecord(error) || !REASONS.has(error['reason'] as string)) {
     return { reason: 'server', code: 'UNEXPECTED', message: 'Something went wrong; try again.' };
   }
   const failure: LoginFailure = {

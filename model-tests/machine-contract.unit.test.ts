@@ -629,3 +629,23 @@ describe("R5: the task actor the calls run in keeps fromPromise's contract", () 
     expect(restored.getSnapshot()).toMatchObject({ status: 'done', output: 7 });
   });
 });
+
+describe('R3: a failure no actor should give is still a typed failure', () => {
+  it('a rejection that is not a typed failure (null, a string, an unknown reason) is an unexpected server failure; a typed one missing its code or message gets defaults', async () => {
+    const failureFrom = async (rejection: unknown) => {
+      const machine = loginMachine.provide({ actors: { wxLogin: fromTask<WxLoginOutput>(async () => Promise.reject(rejection)) } });
+      const actor = createActor(machine, { input: { settings: { maxRetries: 0 } } }).start();
+      actor.send(launch());
+      await settle();
+      expect(actor.getSnapshot().status).toBe('active');
+      return actor.getSnapshot().context.error;
+    };
+    const unexpected = { reason: 'server', code: 'UNEXPECTED', message: 'Something went wrong; try again.' };
+    const aFunction = Object.assign(() => undefined, { reason: 'network', code: 'X', message: 'm' });
+    for (const rejection of [null, undefined, 'boom', 42, aFunction, { reason: 'weird', code: 'X', message: 'm' }, { reason: 7 }]) {
+      expect(await failureFrom(rejection), String(rejection)).toStrictEqual(unexpected);
+    }
+    expect(await failureFrom({ reason: 'network' })).toStrictEqual({ reason: 'network', code: 'UNEXPECTED', message: 'Something went wrong.' });
+    expect(await failureFrom({ reason: 'network', code: 7, message: 8 })).toStrictEqual({ reason: 'network', code: 'UNEXPECTED', message: 'Something went wrong.' });
+  });
+});
